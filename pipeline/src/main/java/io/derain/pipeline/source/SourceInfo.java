@@ -1,0 +1,19 @@
+package io.derain.pipeline.source;
+
+/**
+ * What a sink needs to know about a source before the first frame.
+ *
+ * @param name           the input as the user named it (for messages)
+ * @param width          frame width of the first frame (image directories may vary per frame)
+ * @param height         frame height of the first frame
+ * @param frameRate      frames per second, or 0 for still images
+ * @param frameCount     frames expected, or -1 if unknown (live streams)
+ * @param audio          the audio stream's format, or null if there is none
+ */
+public record SourceInfo(String name, int width, int height, double frameRate, long frameCount, AudioFormat audio) {
+
+    /** @param sampleRate samples per second; @param channels channel count; @param bitrate bits/s or 0 */
+    public record AudioFormat(int sampleRate, int channels, int bitrate) {}
+
+    public boolean hasAudio() { return audio != null; }
+}
