@@ -1,0 +1,145 @@
+package io.derain.models.generator;
+
+import io.derain.models.runtime.Natives;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The attentive generator of Qian et al., "Attentive Generative Adversarial Network for Raindrop Removal
+ * from a Single Image" (CVPR 2018): an attentive-recurrent network (residual blocks and a convolutional
+ * LSTM, repeated {@code steps} times) that refines a raindrop attention map, then a contextual autoencoder
+ * with dilated convolutions and multi-scale outputs that removes the drops the map points at.
+ *
+ * <p>Parameter names and layouts match the released {@code gen.pkl}, so its state dict loads as is.
+ * Input: N×3×H×W BGR in [0, 1], H and W multiples of 4. Freshly constructed weights are random (PyTorch's
+ * default init): load trained weights before use, or train.
+ */
+public final class AttentiveGenerator extends Module {
+    private final GeneratorConfig config;
+
+    // Attentive-recurrent network.
+    private final Conv detConv0;
+    private final Conv[][] residual;
+    private final Conv convI, convF, convG, convO;
+    private final Conv detConvMask;
+
+    // Contextual autoencoder.
+    private final Conv conv1, conv2, conv3, conv4, conv5, conv6;
+    private final Conv[] diconv;
+    private final Conv conv7, conv8, outframe1, deconv1, conv9, outframe2, deconv2, conv10, output;
+
+    public AttentiveGenerator(GeneratorConfig config) {
+        Natives.ensureLoaded();
+        this.config = config;
+        int r = config.recurrentChannels();
+        int w1 = config.width1(), w2 = config.width2(), w3 = config.width3();
+
+        detConv0 = add("det_conv0", Conv.of(4, r, 3, 1));
+        residual = new Conv[config.residualBlocks()][];
+        for (int k = 0; k < residual.length; k++) {
+            // Sequential(conv, ReLU, conv, ReLU): the convs sit at indices 0 and 2.
+            Module block = register_module("det_conv" + (k + 1), new Module());
+            residual[k] = new Conv[] {block.register_module("0", Conv.of(r, r, 3, 1)),
+                                      block.register_module("2", Conv.of(r, r, 3, 1))};
+        }
+        convI = add("conv_i", Conv.of(2 * r, r, 3, 1));
+        convF = add("conv_f", Conv.of(2 * r, r, 3, 1));
+        convG = add("conv_g", Conv.of(2 * r, r, 3, 1));
+        convO = add("conv_o", Conv.of(2 * r, r, 3, 1));
+        detConvMask = add("det_conv_mask", Conv.of(r, 1, 3, 1));
+
+        conv1 = add("conv1", Conv.of(4, w1, 5, 2));
+        conv2 = add("conv2", Conv.strided(w1, w2, 3, 2, 1));
+        conv3 = add("conv3", Conv.of(w2, w2, 3, 1));
+        conv4 = add("conv4", Conv.strided(w2, w3, 3, 2, 1));
+        conv5 = add("conv5", Conv.of(w3, w3, 3, 1));
+        conv6 = add("conv6", Conv.of(w3, w3, 3, 1));
+        diconv = new Conv[4];
+        for (int k = 0; k < 4; k++) {
+            diconv[k] = add("diconv" + (k + 1), Conv.dilated(w3, w3, 3, 2 << k));
+        }
+        conv7 = add("conv7", Conv.of(w3, w3, 3, 1));
+        conv8 = add("conv8", Conv.of(w3, w3, 3, 1));
+        outframe1 = add("outframe1", Conv.of(w3, 3, 3, 1));
+        deconv1 = add("deconv1", Conv.transposed(w3, w2, 4, 2, 1));
+        conv9 = add("conv9", Conv.of(w2, w2, 3, 1));
+        outframe2 = add("outframe2", Conv.of(w2, 3, 3, 1));
+        deconv2 = add("deconv2", Conv.transposed(w2, w1, 4, 2, 1));
+        conv10 = add("conv10", Conv.of(w1, config.outputChannels(), 3, 1));
+        output = add("output", Conv.of(config.outputChannels(), 3, 3, 1));
+    }
+
+    /** Registers {@code conv} as the first layer of a Sequential called {@code name}: {@code name.0.weight}. */
+    private Conv add(String name, Conv conv) {
+        return register_module(name, new Module()).register_module("0", conv);
+    }
+
+    public GeneratorConfig config() {
+        return config;
+    }
+
+    /** Runs the whole network on a batch {@code image} (N×3×H×W, BGR in [0, 1], H and W multiples of 4). */
+    public GeneratorOutput forward(Tensor image) {
+        long n = image.size(0), h = image.size(2), w = image.size(3);
+        if (h % 4 != 0 || w % 4 != 0) {
+            throw new IllegalArgumentException("input height and width must be multiples of 4, got " + h + "x" + w);
+        }
+        int r = config.recurrentChannels();
+        Tensor attention = torch.full(new long[] {n, 1, h, w}, new org.bytedeco.pytorch.Scalar(0.5), image.options());
+        Tensor hidden = torch.zeros(new long[] {n, r, h, w}, image.options());
+        Tensor cell = torch.zeros(new long[] {n, r, h, w}, image.options());
+        List<Tensor> maps = new ArrayList<>(config.steps());
+        for (int step = 0; step < config.steps(); step++) {
+            Tensor x = torch.relu(detConv0.forward(torch.cat(new TensorVector(image, attention), 1)));
+            for (Conv[] block : residual) {
+                Tensor y = torch.relu(block[0].forward(x));
+                y = torch.relu(block[1].forward(y));
+                x = torch.relu(y.add(x));
+            }
+            Tensor z = torch.cat(new TensorVector(x, hidden), 1);
+            Tensor i = torch.sigmoid(convI.forward(z));
+            Tensor f = torch.sigmoid(convF.forward(z));
+            Tensor g = torch.tanh(convG.forward(z));
+            Tensor o = torch.sigmoid(convO.forward(z));
+            cell = f.mul(cell).add(i.mul(g));
+            hidden = o.mul(torch.tanh(cell));
+            attention = detConvMask.forward(hidden);
+            maps.add(attention);
+        }
+
+        Tensor x = torch.relu(conv1.forward(torch.cat(new TensorVector(image, attention), 1)));
+        Tensor res1 = x;
+        x = torch.relu(conv2.forward(x));
+        x = torch.relu(conv3.forward(x));
+        Tensor res2 = x;
+        x = torch.relu(conv4.forward(x));
+        x = torch.relu(conv5.forward(x));
+        x = torch.relu(conv6.forward(x));
+        for (Conv d : diconv) {
+            x = torch.relu(d.forward(x));
+        }
+        x = torch.relu(conv7.forward(x));
+        x = torch.relu(conv8.forward(x));
+        Tensor quarter = torch.relu(outframe1.forward(x));
+        x = upsample(deconv1, x).add(res2);
+        x = torch.relu(conv9.forward(x));
+        Tensor half = torch.relu(outframe2.forward(x));
+        x = upsample(deconv2, x).add(res1);
+        x = torch.relu(conv10.forward(x));
+        Tensor derained = output.forward(x);
+        return new GeneratorOutput(maps, quarter, half, derained);
+    }
+
+    /** Transposed conv, reflection pad (left 1, top 1), 2×2 average pool with stride 1, ReLU: as released. */
+    private static Tensor upsample(Conv deconv, Tensor x) {
+        Tensor y = deconv.forward(x);
+        y = torch.reflection_pad2d(y, 1, 0, 1, 0);
+        y = torch.avg_pool2d(y, new long[] {2, 2}, new long[] {1, 1}, new long[] {0, 0}, false, true,
+                new org.bytedeco.pytorch.LongOptional());
+        return torch.relu(y);
+    }
+}
