@@ -1,0 +1,49 @@
+package io.derain.models.restore;
+
+import io.derain.models.generator.AttentiveGenerator;
+import io.derain.models.generator.GeneratorOutput;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+
+/** The attentive generator with trained weights, in evaluation mode. */
+public final class GeneratorModel implements RestorationModel {
+    private final AttentiveGenerator generator;
+    private final String source;
+
+    /** Takes ownership of {@code generator}, whose weights must already be loaded from {@code source}. */
+    public GeneratorModel(AttentiveGenerator generator, String source) {
+        this.generator = generator;
+        this.source = source;
+        generator.eval();
+    }
+
+    public AttentiveGenerator generator() {
+        return generator;
+    }
+
+    @Override
+    public Restoration restore(Tensor image) {
+        GeneratorOutput out = generator.forward(image);
+        return new Restoration(out.image(), out.finalAttention());
+    }
+
+    @Override
+    public void to(Device device) {
+        generator.to(device, false);
+    }
+
+    @Override
+    public String describe() {
+        var c = generator.config();
+        long params = 0;
+        var all = generator.parameters();
+        for (long i = 0; i < all.size(); i++) params += all.get(i).numel();
+        return String.format("attentive generator '%s' (%,d parameters, %.2f MFLOP/pixel) from %s",
+                c.name(), params, 2 * c.macsPerPixel() / 1e6, source);
+    }
+
+    @Override
+    public void close() {
+        generator.close();
+    }
+}

@@ -1,0 +1,35 @@
+package io.derain.models.restore;
+
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * An image-to-image restoration network as the derain operator sees it: N×3×H×W BGR in [0, 1] in
+ * (H and W multiples of {@link #sizeMultiple()}), a restored image of the same shape out, plus a
+ * raindrop attention map when the network predicts one.
+ *
+ * <p>Implementations own their weights (native memory) and free them in {@link #close()}. Calls must
+ * run inside the caller's inference guard and {@link org.bytedeco.javacpp.PointerScope}.
+ */
+public interface RestorationModel extends AutoCloseable {
+
+    Restoration restore(Tensor image);
+
+    /** Moves the weights to {@code device} (the input must then live there too). */
+    void to(Device device);
+
+    /** Input height and width must be multiples of this. */
+    default int sizeMultiple() { return 4; }
+
+    /** One line for logs: architecture, parameter count, where the weights came from. */
+    String describe();
+
+    @Override
+    void close();
+
+    /**
+     * @param image     N×3×H×W, BGR, unclamped
+     * @param attention N×1×H×W raindrop map (1 = drop), unclamped; null if the model has none
+     */
+    record Restoration(Tensor image, Tensor attention) {}
+}

@@ -1,0 +1,59 @@
+package io.derain.operators.derain;
+
+import io.derain.models.runtime.Natives;
+import java.util.Locale;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Where inference runs. {@code auto} takes CUDA when libtorch sees a GPU (only with the {@code gpu}
+ * build profile's natives), else the CPU.
+ */
+public final class ComputeDevice {
+    public enum Kind { AUTO, CPU, CUDA }
+
+    private final boolean cuda;
+    private final Device device;
+
+    private ComputeDevice(boolean cuda) {
+        this.cuda = cuda;
+        this.device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
+    }
+
+    /**
+     * Resolves the user's choice; asking for CUDA where there is none is an error, not a silent fallback.
+     *
+     * @param cpuThreads intra-op threads for CPU inference; 0 keeps libtorch's default (one per core)
+     */
+    public static ComputeDevice select(Kind kind, int cpuThreads) {
+        Natives.ensureLoaded();
+        // Only ask for CUDA when it was requested or may be used: the check itself is cheap, but the CUDA
+        // helper classes throw on CPU-only natives, so nothing else CUDA-related is touched before it.
+        boolean available = kind != Kind.CPU && torch.cuda_is_available();
+        if (kind == Kind.CUDA && !available) {
+            throw new IllegalArgumentException("--device cuda: no CUDA device is available "
+                    + "(build with -Pgpu and install CUDA 13.1 + cuDNN 9.19)");
+        }
+        if (cpuThreads > 0) {
+            torch.set_num_threads(cpuThreads);
+        }
+        return new ComputeDevice(available);
+    }
+
+    public static Kind parseKind(String s) {
+        return Kind.valueOf(s.toUpperCase(Locale.ROOT));
+    }
+
+    public boolean isCuda() {
+        return cuda;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public String toString() {
+        return cuda ? "cuda" : "cpu (" + torch.get_num_threads() + " threads)";
+    }
+}

@@ -1,0 +1,103 @@
+package io.derain.operators.derain;
+
+import io.derain.operators.frame.VideoFrame;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Moves pixels between frames and uint8 N×H×W×3 host tensors. The host tensors are kept and reused while
+ * the batch shape stays the same; on CUDA they are pinned so that device copies can be asynchronous.
+ * Owns its tensors: {@link #close()} frees them.
+ */
+final class FrameTensors implements AutoCloseable {
+    private final boolean pinned;
+    private Tensor input;
+    private Tensor output;
+    private Tensor attention;
+    private long[] shape = new long[0];
+
+    FrameTensors(boolean pinned) {
+        this.pinned = pinned;
+    }
+
+    /** Copies the frames' BGR pixels into the reused host input tensor (N×H×W×3, uint8). */
+    Tensor upload(List<VideoFrame> frames) {
+        VideoFrame first = frames.get(0);
+        ensureShape(frames.size(), first.height(), first.width());
+        long bytes = (long) first.height() * first.stride();
+        BytePointer dst = input.data_ptr_byte();
+        for (int i = 0; i < frames.size(); i++) {
+            copy(frames.get(i).pixels(), dst, i * bytes, bytes, true);
+        }
+        return input;
+    }
+
+    /** The reused host tensor the derained pixels are copied to (N×H×W×3, uint8). */
+    Tensor outputBuffer() {
+        return output;
+    }
+
+    /** The reused host tensor the attention maps are copied to (N×H×W, uint8). */
+    Tensor attentionBuffer() {
+        return attention;
+    }
+
+    /** Writes {@link #outputBuffer()} (and the attention maps if {@code withAttention}) back to the frames. */
+    void download(List<VideoFrame> frames, boolean withAttention) {
+        VideoFrame first = frames.get(0);
+        long bytes = (long) first.height() * first.stride();
+        long mapBytes = (long) first.height() * first.width();
+        BytePointer pixels = output.data_ptr_byte();
+        BytePointer maps = withAttention ? attention.data_ptr_byte() : null;
+        for (int i = 0; i < frames.size(); i++) {
+            VideoFrame f = frames.get(i);
+            copy(f.pixels(), pixels, i * bytes, bytes, false);
+            if (withAttention) {
+                copy(f.attentionForWriting(), maps, i * mapBytes, mapBytes, false);
+            } else {
+                f.clearAttention();
+            }
+        }
+    }
+
+    private static void copy(ByteBuffer frameBuffer, BytePointer tensorData, long offset, long bytes, boolean toTensor) {
+        try (BytePointer frame = new BytePointer(frameBuffer)) {
+            BytePointer at = new BytePointer(tensorData).position(offset);
+            if (toTensor) {
+                Pointer.memcpy(at, frame, bytes);
+            } else {
+                Pointer.memcpy(frame, at, bytes);
+            }
+        }
+    }
+
+    private void ensureShape(int n, int h, int w) {
+        long[] wanted = {n, h, w, 3};
+        if (java.util.Arrays.equals(wanted, shape)) return;
+        close();
+        TensorOptions options = new TensorOptions(torch.ScalarType.Byte);
+        if (pinned) options = options.pinned_memory(new BoolOptional(true));
+        input = torch.empty(wanted, options, new MemoryFormatOptional());
+        output = torch.empty(wanted, options, new MemoryFormatOptional());
+        attention = torch.empty(new long[] {n, h, w}, options, new MemoryFormatOptional());
+        shape = wanted;
+    }
+
+    @Override
+    public void close() {
+        if (input != null) {
+            input.close();
+            output.close();
+            attention.close();
+            input = output = attention = null;
+            shape = new long[0];
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.derain.operators.derain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.derain.models.generator.AttentiveGenerator;
+import io.derain.models.generator.GeneratorConfig;
+import io.derain.models.restore.GeneratorModel;
+import io.derain.models.restore.RestorationModel;
+import io.derain.operators.frame.VideoFrame;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Random;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+class DerainOperatorTest {
+
+    /** Returns its input and a map of the blue channel: exercises conversion, padding and cropping exactly. */
+    private static final class IdentityModel implements RestorationModel {
+        int calls;
+        long[] lastShape;
+
+        @Override public Restoration restore(Tensor image) {
+            calls++;
+            lastShape = image.sizes().vec().get();
+            return new Restoration(image, image.narrow(1, 0, 1));
+        }
+        @Override public void to(Device device) {}
+        @Override public String describe() { return "identity"; }
+        @Override public void close() {}
+    }
+
+    private static VideoFrame randomFrame(int w, int h, long seed) {
+        VideoFrame f = new VideoFrame(w, h);
+        byte[] bytes = new byte[w * h * 3];
+        new Random(seed).nextBytes(bytes);
+        f.pixels().put(bytes);
+        return f;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    @Test
+    void oddSizedFramesRoundTripExactlyThroughPaddingAndCropping() {
+        IdentityModel identity = new IdentityModel();
+        try (DerainOperator op = new DerainOperator(identity, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), 4, 1 << 24)) {
+            List<VideoFrame> batch = List.of(randomFrame(37, 29, 1), randomFrame(37, 29, 2), randomFrame(37, 29, 3));
+            byte[][] before = batch.stream().map(f -> bytes(f.pixels())).toArray(byte[][]::new);
+            op.apply(batch);
+            assertEquals(1, identity.calls);
+            assertEquals(List.of(3L, 3L, 32L, 40L), List.of(identity.lastShape[0], identity.lastShape[1],
+                    identity.lastShape[2], identity.lastShape[3]));
+            for (int i = 0; i < batch.size(); i++) {
+                VideoFrame f = batch.get(i);
+                assertEquals(37, f.width());
+                assertEquals(29, f.height());
+                assertTrue(java.util.Arrays.equals(before[i], bytes(f.pixels())), "frame " + i + " changed");
+                ByteBuffer map = f.attention();
+                assertNotNull(map);
+                // The map is the blue channel: byte for byte.
+                for (int p = 0; p < 37 * 29; p++) assertEquals(before[i][3 * p], map.get(p));
+            }
+        }
+    }
+
+    @Test
+    void generatorRewritesFramesAndAttachesItsAttentionMap() {
+        torch.manual_seed(7);
+        var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
+        try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), 2, 1 << 24)) {
+            VideoFrame f = randomFrame(50, 30, 4);
+            byte[] before = bytes(f.pixels());
+            op.apply(List.of(f));
+            assertNotNull(f.attention());
+            assertTrue(!java.util.Arrays.equals(before, bytes(f.pixels())), "frame unchanged");
+        }
+    }
+
+    @Test
+    void refusesFramesOutsideTheSizeLimits() {
+        try (DerainOperator op = new DerainOperator(new IdentityModel(), ComputeDevice.select(ComputeDevice.Kind.CPU, 0), 1, 1000)) {
+            assertThrows(IllegalArgumentException.class, () -> op.checkFrameSize(100, 100));
+            assertThrows(IllegalArgumentException.class, () -> op.checkFrameSize(2, 100));
+            op.checkFrameSize(40, 25);
+        }
+    }
+}
