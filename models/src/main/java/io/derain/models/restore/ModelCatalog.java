@@ -1,0 +1,83 @@
+package io.derain.models.restore;
+
+import io.derain.models.generator.AttentiveGenerator;
+import io.derain.models.generator.GeneratorConfig;
+import io.derain.models.weights.StateDict;
+import io.derain.models.weights.WeightLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * Resolves what the user asked to run into a ready model: {@code --weights FILE} (a state dict for the
+ * attentive generator, its architecture read from the checkpoint or inferred from tensor shapes), a
+ * named configuration with its bundled weights ({@code lite}, {@code paper}), or a TorchScript file.
+ * Never returns a network with random weights.
+ */
+public final class ModelCatalog {
+    /** Bundled weights live on the class path under this folder, as {@code <name>.ckpt}. */
+    public static final String BUNDLED = "/io/derain/models/bundled/";
+
+    private ModelCatalog() {}
+
+    /**
+     * @param model   {@code lite}, {@code paper}, or a TorchScript file
+     * @param weights a weights file for the generator, or null for the bundled ones
+     */
+    public static RestorationModel open(String model, Path weights) {
+        if (weights != null) {
+            return fromWeights(weights, weights.toString());
+        }
+        String name = model == null ? "lite" : model.toLowerCase(Locale.ROOT);
+        if (name.equals("lite") || name.equals("paper")) {
+            return bundled(name);
+        }
+        Path file = Path.of(model);
+        if (!Files.exists(file)) {
+            throw new ModelLoadException("--model " + model + ": neither lite, paper, nor an existing file");
+        }
+        return TorchScriptModel.load(file, 4);
+    }
+
+    /** The generator with weights from {@code file}; {@code source} says where they came from, for logs. */
+    public static GeneratorModel fromWeights(Path file, String source) {
+        try (StateDict weights = StateDict.read(file)) {
+            GeneratorConfig config = GeneratorConfig.fromMetadata(weights.metadata());
+            if (config == null) config = ArchitectureInference.infer(weights, file);
+            AttentiveGenerator generator = new AttentiveGenerator(config);
+            try {
+                WeightLoader.load(generator, weights, file);
+            } catch (RuntimeException e) {
+                generator.close();
+                throw e;
+            }
+            return new GeneratorModel(generator, source);
+        }
+    }
+
+    /** Whether weights for {@code name} ship with this build. */
+    public static boolean hasBundled(String name) {
+        return ModelCatalog.class.getResource(BUNDLED + name + ".ckpt") != null;
+    }
+
+    private static RestorationModel bundled(String name) {
+        if (!hasBundled(name)) {
+            throw new ModelLoadException("no weights are installed for the '" + name + "' model; pass --weights FILE "
+                    + "(for example the paper's released gen.pkl) or --model FILE (a TorchScript model)");
+        }
+        try (InputStream in = ModelCatalog.class.getResourceAsStream(BUNDLED + name + ".ckpt")) {
+            Path tmp = Files.createTempFile("derain-" + name, ".ckpt");
+            try {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                return fromWeights(tmp, "bundled '" + name + "' weights");
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read the bundled '" + name + "' weights: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.derain.models.training;
+
+import io.derain.models.generator.AttentiveGenerator;
+import io.derain.models.generator.GeneratorOutput;
+import java.io.IOException;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.bytedeco.javacpp.PointerScope;
+
+/**
+ * Trains the attentive generator on synthetic pairs with the paper's losses; checkpoints every N steps
+ * and resumes from the last checkpoint. Logs losses and throughput.
+ */
+public final class Trainer {
+    private final AttentiveGenerator generator;
+    private final SampleSource data;
+    private final TrainingSettings settings;
+    private final TrainingCheckpoint checkpoint;
+    private final Map<String, String> notes;
+    private final Consumer<String> log;
+    private final GeneratorLoss loss;
+
+    /**
+     * @param notes recorded in every checkpoint (data used, command line) so weights say how they were made
+     */
+    public Trainer(AttentiveGenerator generator, SampleSource data, TrainingSettings settings,
+                   TrainingCheckpoint checkpoint, Map<String, String> notes, Consumer<String> log) {
+        this.generator = generator;
+        this.data = data;
+        this.settings = settings;
+        this.checkpoint = checkpoint;
+        this.notes = notes;
+        this.log = log;
+        this.loss = new GeneratorLoss(settings.reconstructionWeight());
+    }
+
+    /** Runs until {@code settings.steps()}; with {@code resume}, continues from the checkpoint if one exists. */
+    public void run(boolean resume) throws IOException {
+        generator.train(true);
+        try (AdamOptimizer adam = new AdamOptimizer(generator.named_parameters(), settings.learningRate(), 0.5, 0.999)) {
+            long step = 0;
+            if (resume && checkpoint.exists()) {
+                step = checkpoint.restore(generator, adam);
+                log.accept(String.format("resumed from %s at step %d", checkpoint.weightsFile(), step));
+            }
+            long windowStart = System.nanoTime();
+            double[] sums = new double[4];
+            int inWindow = 0;
+            while (step < settings.steps()) {
+                adam.setLearningRate(settings.learningRateAt(step));
+                try (PointerScope scope = new PointerScope()) {
+                    TrainingBatch batch = data.batch(step, settings.batchSize(), settings.crop());
+                    GeneratorOutput out = generator.forward(batch.rainy());
+                    GeneratorLoss.Terms terms = loss.compute(out, batch);
+                    terms.total().backward();
+                    adam.step();
+                    sums[0] += terms.total().item_double();
+                    sums[1] += terms.attention().item_double();
+                    sums[2] += terms.multiScale().item_double();
+                    sums[3] += terms.reconstruction().item_double();
+                }
+                step++;
+                inWindow++;
+                if (step % settings.logEvery() == 0 || step == settings.steps()) {
+                    double seconds = (System.nanoTime() - windowStart) / 1e9;
+                    log.accept(String.format("step %d/%d  loss %.5f (attention %.5f, multi-scale %.5f, L1 %.5f)"
+                                    + "  lr %.2e  %.2f steps/s  %.1f crops/s", step, settings.steps(),
+                            sums[0] / inWindow, sums[1] / inWindow, sums[2] / inWindow, sums[3] / inWindow,
+                            settings.learningRateAt(step), inWindow / seconds, inWindow * settings.batchSize() / seconds));
+                    sums = new double[4];
+                    inWindow = 0;
+                    windowStart = System.nanoTime();
+                }
+                if (step % settings.checkpointEvery() == 0 || step == settings.steps()) {
+                    checkpoint.save(generator, adam, step, notes);
+                }
+            }
+        } finally {
+            generator.eval();
+        }
+    }
+}

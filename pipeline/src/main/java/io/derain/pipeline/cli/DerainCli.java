@@ -1,0 +1,32 @@
+package io.derain.pipeline.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code derain} command line: {@code derain run|synth|train|eval|bench ...}. */
+@Command(name = "derain",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Removes raindrops from video and images with the attentive generator (Qian et al., CVPR 2018).",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 2 bad usage or bad input, 1 failure while running."})
+public final class DerainCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run, or see --help");
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new DerainCli());
+        cli.setExecutionExceptionHandler(new ErrorReporter());
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,38 @@
+package io.derain.pipeline.cli;
+
+import io.derain.models.restore.ModelLoadException;
+import io.derain.pipeline.InputException;
+import picocli.CommandLine;
+
+/**
+ * Turns exceptions into one line on stderr and an exit code: 2 when the user's input is at fault (files,
+ * weights, settings), 1 for failures while running. Stack traces only with DERAIN_DEBUG=1.
+ */
+final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+    static final int BAD_INPUT = 2;
+    static final int FAILURE = 1;
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        if ("1".equals(System.getenv("DERAIN_DEBUG"))) {
+            e.printStackTrace(cli.getErr());
+        }
+        boolean badInput = isBadInput(e);
+        cli.getErr().println("derain: " + (badInput ? "" : "failed: ") + oneLine(e));
+        cli.getErr().flush();
+        return badInput ? BAD_INPUT : FAILURE;
+    }
+
+    static boolean isBadInput(Throwable e) {
+        return e instanceof InputException || e instanceof ModelLoadException
+                || e instanceof IllegalArgumentException
+                || e.getClass().getSimpleName().equals("WeightsException");
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

@@ -1,0 +1,17 @@
+package io.derain.pipeline.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Which network and weights to run: shared by every command that runs a model. */
+final class ModelOptions {
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "Weights for the attentive generator: the paper's gen.pkl (legacy PyTorch format), "
+                    + "a state dict saved by PyTorch (zip format), or a derain checkpoint.")
+    Path weights;
+
+    @Option(names = "--model", paramLabel = "lite|paper|FILE", defaultValue = "lite",
+            description = "Architecture (lite: the bundled CPU-sized model; paper: the released configuration) "
+                    + "or a TorchScript image-to-image model file. Default: ${DEFAULT-VALUE}.")
+    String model;
+}

@@ -1,0 +1,12 @@
+package io.derain.pipeline.cli;
+
+import picocli.CommandLine;
+
+/** Reports the build's version from the jar manifest. */
+final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+        String v = DerainCli.class.getPackage().getImplementationVersion();
+        return new String[] {"derain " + (v != null ? v : "(development build)")};
+    }
+}
