@@ -62,9 +62,10 @@ public enum ElementType {
         return Optional.empty();
     }
 
+    /** Compares by value: JavaCPP returns fresh enum objects from native calls, so == would fail. */
     public static Optional<ElementType> of(ScalarType scalarType) {
         for (ElementType type : values()) {
-            if (type.scalarType == scalarType) return Optional.of(type);
+            if (type.scalarType.value == scalarType.value) return Optional.of(type);
         }
         return Optional.empty();
     }
