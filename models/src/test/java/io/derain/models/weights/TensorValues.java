@@ -9,6 +9,7 @@ final class TensorValues {
     private TensorValues() {}
 
     static float[] floats(Tensor tensor) {
+        if (tensor.numel() == 0) return new float[0];
         try (Tensor cpu = tensor.to(ScalarType.Float); Tensor dense = cpu.contiguous();
              FloatPointer data = new FloatPointer(dense.data_ptr())) {
             float[] values = new float[(int) dense.numel()];
