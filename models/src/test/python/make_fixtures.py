@@ -65,8 +65,17 @@ def main():
     wrong['conv1.0.weight'] = torch.randn(*shape)
     save_torch_legacy(wrong, out('gen_wrong_shape.pkl'))
     torch.jit.save(torch.jit.script(torch.nn.Conv2d(3, 3, 1)), out('scripted.pt'))
+    # Element types other than float32, and a view: readers convert floats to float32 and keep integers.
+    mixed = collections.OrderedDict([('half', torch.randn(2, 3).half()), ('double', torch.randn(4).double()),
+                                     ('steps', torch.arange(5)), ('transposed', torch.randn(3, 4).t())])
+    torch.save(mixed, out('mixed_types.pt'))
+    save_torch_legacy(mixed, out('mixed_types_legacy.pkl'))
+    with open(out('mixed_types.bin'), 'wb') as f:
+        for t in mixed.values():
+            f.write(t.float().contiguous().numpy().astype('<f4').tobytes())
     manifest += ['gen_legacy_v2.pkl', 'gen_legacy_v1_cuda.pkl', 'gen_legacy_v2_cuda.pkl', 'gen_zip.pt',
-                 'gen_zip_dict.pt', 'gen_wrong_shape.pkl', 'scripted.pt']
+                 'gen_zip_dict.pt', 'gen_wrong_shape.pkl', 'scripted.pt',
+                 'mixed_types.pt', 'mixed_types_legacy.pkl', 'mixed_types.bin']
 
     image = torch.rand(1, 3, 24, 32)
     with torch.no_grad():

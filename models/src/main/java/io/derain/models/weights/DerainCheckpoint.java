@@ -92,7 +92,7 @@ public final class DerainCheckpoint {
     private static void writeTensor(Sink out, Path file, String name, Tensor tensor) throws IOException {
         ElementType type = ElementType.of(tensor.scalar_type())
                 .orElseThrow(() -> WeightsException.of(file, "tensor " + name + " has unsupported type " + tensor.scalar_type()));
-        long[] sizes = tensor.sizes().vec().get();
+        long[] sizes = TensorShape.of(tensor);
         out.putString(name);
         out.putByte(type.code());
         out.putByte(sizes.length);

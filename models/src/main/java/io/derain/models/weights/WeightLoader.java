@@ -66,8 +66,8 @@ public final class WeightLoader {
         }
         List<String> mismatches = new ArrayList<>();
         targets.forEach((name, target) -> {
-            long[] expected = shape(target);
-            long[] actual = shape(weights.get(name));
+            long[] expected = TensorShape.of(target);
+            long[] actual = TensorShape.of(weights.get(name));
             if (!Arrays.equals(expected, actual)) {
                 mismatches.add("tensor " + name + " has shape " + Arrays.toString(actual)
                         + ", the model expects " + Arrays.toString(expected));
@@ -82,9 +82,5 @@ public final class WeightLoader {
     private static String names(List<String> names) {
         String shown = String.join(", ", names.subList(0, Math.min(NAMES_SHOWN, names.size())));
         return names.size() > NAMES_SHOWN ? shown + ", ... " + (names.size() - NAMES_SHOWN) + " more" : shown;
-    }
-
-    private static long[] shape(Tensor tensor) {
-        return tensor.sizes().vec().get();
     }
 }

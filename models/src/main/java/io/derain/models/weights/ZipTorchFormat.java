@@ -22,6 +22,9 @@ import java.util.zip.ZipFile;
  * archives have the same layout plus code and constants, and are told apart.
  */
 final class ZipTorchFormat {
+    /** data.pkl only names tensors; far beyond any real state dict's, this bound stops inflation attacks. */
+    private static final long MAX_PICKLE_BYTES = 256L << 20;
+
     private ZipTorchFormat() {}
 
     static boolean matches(byte[] head) {
@@ -39,18 +42,18 @@ final class ZipTorchFormat {
                     .map(n -> n.substring(0, n.length() - "data.pkl".length()))
                     .orElseThrow(() -> WeightsException.of(file, WeightFormat.NOT_A_STATE_DICT + " (a zip archive without data.pkl)"));
             ZipEntry byteOrder = zip.getEntry(top + "byteorder");
-            if (byteOrder != null && !"little".equals(new String(bytes(zip, byteOrder), StandardCharsets.US_ASCII).trim())) {
+            if (byteOrder != null && !"little".equals(new String(bytes(zip, byteOrder, 16), StandardCharsets.US_ASCII).trim())) {
                 throw new PickleException("big-endian weights files are not supported");
             }
             StorageCatalog catalog = new StorageCatalog();
-            ByteBuffer pickle = ByteBuffer.wrap(bytes(zip, zip.getEntry(top + "data.pkl")));
+            ByteBuffer pickle = ByteBuffer.wrap(bytes(zip, zip.getEntry(top + "data.pkl"), MAX_PICKLE_BYTES));
             Map<String, TensorRef> entries = PickledStateDict.entries(
                     new Unpickler(pickle, new TorchPickleWhitelist(), catalog).load());
             Map<String, ByteBuffer> data = new HashMap<>();
             for (StorageRef storage : catalog.storages()) {
                 ZipEntry entry = zip.getEntry(top + "data/" + storage.key());
                 if (entry == null) throw new PickleException("storage " + storage.key() + " is missing from the archive");
-                byte[] bytes = bytes(zip, entry);
+                byte[] bytes = bytes(zip, entry, storage.byteCount()); // never more: a crafted entry could inflate hugely
                 if (bytes.length < storage.byteCount()) {
                     throw new PickleException("truncated: storage " + storage.key() + " expects " + storage.byteCount()
                             + " bytes, the archive has " + bytes.length);
@@ -63,9 +66,10 @@ final class ZipTorchFormat {
         }
     }
 
-    private static byte[] bytes(ZipFile zip, ZipEntry entry) throws IOException {
+    private static byte[] bytes(ZipFile zip, ZipEntry entry, long limit) throws IOException {
+        if (limit > Integer.MAX_VALUE - 8) throw new PickleException("storages over 2 GiB are not supported");
         try (InputStream in = zip.getInputStream(entry)) {
-            return in.readAllBytes();
+            return in.readNBytes((int) limit);
         }
     }
 }

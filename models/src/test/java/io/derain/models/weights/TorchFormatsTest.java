@@ -40,4 +40,24 @@ class TorchFormatsTest {
             assertEquals(expected.length, offset);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mixed_types.pt", "mixed_types_legacy.pkl"})
+    void convertsFloatingTypesToFloat32AndKeepsIntegers(String fileName) {
+        float[] expected = PythonFixtures.floats("mixed_types.bin");
+        try (StateDict state = StateDict.read(PythonFixtures.file(fileName))) {
+            assertEquals(List.of("half", "double", "steps", "transposed"), List.copyOf(state.tensors().keySet()));
+            assertEquals(ScalarType.Float, state.get("half").scalar_type().intern());
+            assertEquals(ScalarType.Float, state.get("double").scalar_type().intern());
+            assertEquals(ScalarType.Long, state.get("steps").scalar_type().intern());
+            assertArrayEquals(new long[] {4, 3}, TensorValues.shape(state.get("transposed")));
+            float[] actual = state.tensors().values().stream().map(TensorValues::floats)
+                    .reduce(new float[0], (a, b) -> {
+                        float[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+                        System.arraycopy(b, 0, joined, a.length, b.length);
+                        return joined;
+                    });
+            assertArrayEquals(expected, actual);
+        }
+    }
 }
