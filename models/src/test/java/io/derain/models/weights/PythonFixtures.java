@@ -1,0 +1,100 @@
+package io.derain.models.weights;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs src/test/python/make_fixtures.py (Debian's python3 with python3-torch) once per JVM into
+ * target/python-fixtures/paper and reads what it wrote. Missing python3-torch fails the test: CI
+ * installs it, and silently skipped format tests would hide regressions.
+ */
+public final class PythonFixtures {
+    static final String PYTHON = "/usr/bin/python3";
+    private static Path dir;
+
+    private PythonFixtures() {}
+
+    /** The fixture folder of the paper-sized generator (recurrent 32, widths 64,128,256). */
+    public static synchronized Path dir() {
+        if (dir == null) dir = generate();
+        return dir;
+    }
+
+    public static Path file(String name) {
+        return dir().resolve(name);
+    }
+
+    /** The state dict the Python side saved: name → shape, in order (weights.txt). */
+    public static Map<String, long[]> weightShapes() {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (String line : lines(file("weights.txt"))) {
+            String[] parts = line.trim().split(" ");
+            shapes.put(parts[0], Arrays.stream(parts, 1, parts.length).mapToLong(Long::parseLong).toArray());
+        }
+        return shapes;
+    }
+
+    /** Raw little-endian float32 file (weights.bin, input.bin, image.bin, ...). */
+    public static float[] floats(String name) {
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file(name))).order(ByteOrder.LITTLE_ENDIAN);
+            float[] values = new float[bytes.remaining() / Float.BYTES];
+            bytes.asFloatBuffer().get(values);
+            return values;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path generate() {
+        Path module = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+        Path script = module.resolve("src/test/python/make_fixtures.py");
+        Path out = module.resolve("target/python-fixtures/paper");
+        String probe = run(List.of(PYTHON, "-c", "import torch, numpy"));
+        if (probe != null) {
+            fail("the weight-format tests need " + PYTHON + " with PyTorch and numpy (Debian: apt-get install "
+                    + "python3-torch python3-numpy): " + probe);
+        }
+        String error = run(List.of(PYTHON, script.toString(), out.toString()));
+        if (error != null) fail("make_fixtures.py failed: " + error);
+        return out;
+    }
+
+    /** Runs a command; null when it succeeded, else what went wrong with its output. */
+    private static String run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                return "timed out";
+            }
+            return process.exitValue() == 0 ? null : "exit " + process.exitValue() + ": " + output.strip();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
