@@ -49,7 +49,7 @@ public final class ModelCatalog {
             if (config == null) config = ArchitectureInference.infer(weights, file);
             AttentiveGenerator generator = new AttentiveGenerator(config);
             try {
-                WeightLoader.load(generator, weights, file);
+                WeightLoader.load(generator, weights);
             } catch (RuntimeException e) {
                 generator.close();
                 throw e;

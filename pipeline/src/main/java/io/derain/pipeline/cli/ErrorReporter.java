@@ -1,6 +1,7 @@
 package io.derain.pipeline.cli;
 
 import io.derain.models.restore.ModelLoadException;
+import io.derain.models.weights.WeightsException;
 import io.derain.pipeline.InputException;
 import picocli.CommandLine;
 
@@ -26,7 +27,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     static boolean isBadInput(Throwable e) {
         return e instanceof InputException || e instanceof ModelLoadException
                 || e instanceof IllegalArgumentException
-                || e.getClass().getSimpleName().equals("WeightsException");
+                || e instanceof WeightsException;
     }
 
     static String oneLine(Throwable e) {
