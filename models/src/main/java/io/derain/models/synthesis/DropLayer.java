@@ -52,28 +52,29 @@ final class DropLayer {
     /**
      * Draws every drop with the given look.
      *
-     * @param sourceScale resolution of the remap source relative to the frame (0.5: half size)
-     * @param fieldOfView half-size in pixels of the scene region a drop shows (its inverted view)
+     * @param layerScale  resolution of this layer relative to the frame the drops live in (0.5: half size)
+     * @param sourceScale resolution of the remap source relative to this layer
+     * @param fieldOfView half-size in frame pixels of the scene region a drop shows (its inverted view)
      * @return whether any drop was drawn
      */
-    boolean rasterize(List<Drop> drops, RainStyle look, float sourceScale, double fieldOfView) {
+    boolean rasterize(List<Drop> drops, RainStyle look, double layerScale, float sourceScale, double fieldOfView) {
         Arrays.fill(alpha, 0f);
         Arrays.fill(dome, Float.NEGATIVE_INFINITY);
         boolean any = false;
         for (Drop d : drops) {
-            if (d.look() == look) any |= draw(d, look, sourceScale, fieldOfView);
+            if (d.look() == look) any |= draw(d, look, layerScale, sourceScale, fieldOfView * layerScale);
         }
         return any;
     }
 
-    private boolean draw(Drop d, RainStyle look, float sourceScale, double fieldOfView) {
+    private boolean draw(Drop d, RainStyle look, double scale, float sourceScale, double fieldOfView) {
         int lobes = d.lobeCount();
         double invAspect = 1.0 / d.aspect();
         double x0 = Double.MAX_VALUE, x1 = -Double.MAX_VALUE, y0 = Double.MAX_VALUE, y1 = -Double.MAX_VALUE;
         for (int l = 0; l < lobes; l++) {
-            double kr = d.lobeRadius(l) / VISIBLE;
-            lx[l] = (float) (d.x() + d.lobeX(l));
-            ly[l] = (float) (d.y() + d.lobeY(l));
+            double kr = d.lobeRadius(l) * scale / VISIBLE;
+            lx[l] = (float) ((d.x() + d.lobeX(l) + 0.5) * scale - 0.5);
+            ly[l] = (float) ((d.y() + d.lobeY(l) + 0.5) * scale - 0.5);
             inv[l] = (float) (1.0 / (kr * kr));
             x0 = Math.min(x0, lx[l] - kr);
             x1 = Math.max(x1, lx[l] + kr);
@@ -84,12 +85,12 @@ final class DropLayer {
         int ya = Math.max(0, (int) Math.floor(y0)), yb = Math.min(height - 1, (int) Math.ceil(y1));
         if (xa > xb || ya > yb) return false;
 
-        double r = d.radius();
+        double r = d.radius() * scale;
         double kernelR = r / VISIBLE;
         // grad H = -kappa (p - c) for a lone lobe: the drop shows the scene within fieldOfView, inverted.
         float kappa = (float) (d.thickness() * (1.0 + fieldOfView / Math.max(r, 1.0)));
         float amplitude = (float) (kappa * kernelR * kernelR / 2);
-        float cx = (float) d.x(), cy = (float) d.y();
+        float cx = (float) ((d.x() + 0.5) * scale - 0.5), cy = (float) ((d.y() + 0.5) * scale - 0.5);
         float ia2 = (float) (invAspect * invAspect);
         boolean shield = look == RainStyle.WINDSHIELD;
         // Even focused drops have a slightly soft outline; defocused ones get blurred later anyway.

@@ -43,9 +43,15 @@ public final class RaindropRenderer implements AutoCloseable {
     private final RainSettings settings;
     private int width;
     private int height;
+    /** Lens drops are blurry anyway: they are drawn and defocused at half resolution, then upsampled. */
+    private DropLayer lensLayer;
+    private DropLayer shieldLayer;
     private DropLayer layer;
+    private RefractionTarget lensTarget;
+    private RefractionTarget shieldTarget;
     private byte[] scene;
     private byte[] out;
+    /** The current layer's remapped scene. */
     private byte[] refracted;
     private float[] premultiplied;
     private float[] coverage;
@@ -53,19 +59,18 @@ public final class RaindropRenderer implements AutoCloseable {
     private final Mat halfMat = new Mat();
     private final Mat quarterMat = new Mat();
     private final Mat lensSource = new Mat();
-    private final Mat mapXMat = new Mat();
-    private final Mat mapYMat = new Mat();
-    private final Mat refractedMat = new Mat();
     private final Mat premultipliedMat = new Mat();
     private final Mat blurredMat = new Mat();
     private final Mat wrapped = new Mat();
-    private FloatPointer mapXData;
-    private FloatPointer mapYData;
     private FloatPointer premultipliedData;
+    private FloatPointer premultipliedHalfData;
+    private float[] premultipliedHalf;
+    private final Mat premultipliedHalfMat = new Mat();
+    private Size halfSize = new Size(1, 1);
+    private Size quarterSize = new Size(1, 1);
+    private Size fullSize = new Size(1, 1);
     private Size defocusKernel = new Size(1, 1);
     private final Point anchor = new Point(-1, -1);
-    private final Scalar zero = new Scalar(0.0);
-    private final Size keepSize = new Size(0, 0);
     private final Size sourceBlur = new Size(3, 3);
     private byte[] maskBytes;
     private byte[] coverageBytes;
@@ -142,25 +147,33 @@ public final class RaindropRenderer implements AutoCloseable {
         width = w;
         height = h;
         int n = w * h;
-        layer = new DropLayer(w, h);
+        int hw = (w + 1) / 2, hh = (h + 1) / 2;
+        lensLayer = new DropLayer(hw, hh);
+        shieldLayer = new DropLayer(w, h);
+        closeQuietly(lensTarget, shieldTarget);
+        lensTarget = new RefractionTarget(lensLayer);
+        shieldTarget = new RefractionTarget(shieldLayer);
+        halfSize.close();
+        halfSize = new Size(hw, hh);
+        quarterSize.close();
+        quarterSize = new Size((hw + 1) / 2, (hh + 1) / 2);
+        fullSize.close();
+        fullSize = new Size(w, h);
         scene = new byte[n * 3];
         out = new byte[n * 3];
-        refracted = new byte[n * 3];
         premultiplied = new float[n * 4];
+        premultipliedHalf = new float[hw * hh * 4];
         coverage = new float[n];
         maskBytes = new byte[n];
         coverageBytes = new byte[n];
         sceneMat.create(h, w, CV_8UC3);
-        mapXMat.create(h, w, CV_32FC1);
-        mapYMat.create(h, w, CV_32FC1);
-        refractedMat.create(h, w, CV_8UC3);
         premultipliedMat.create(h, w, CV_32FC4);
-        blurredMat.create(h, w, CV_32FC4);
-        closeQuietly(mapXData, mapYData, premultipliedData);
-        mapXData = new FloatPointer(mapXMat.data());
-        mapYData = new FloatPointer(mapYMat.data());
+        premultipliedHalfMat.create(hh, hw, CV_32FC4);
+        blurredMat.create(hh, hw, CV_32FC4);
+        closeQuietly(premultipliedData, premultipliedHalfData);
         premultipliedData = new FloatPointer(premultipliedMat.data());
-        int k = 2 * (int) Math.round(settings.defocus() * h) + 1;
+        premultipliedHalfData = new FloatPointer(premultipliedHalfMat.data());
+        int k = 2 * (int) Math.round(settings.defocus() * hh) + 1;
         defocusKernel.close();
         defocusKernel = new Size(k, k);
     }
@@ -169,33 +182,30 @@ public final class RaindropRenderer implements AutoCloseable {
         System.arraycopy(scene, 0, out, 0, scene.length);
         java.util.Arrays.fill(coverage, 0f);
         sceneMat.data().put(scene, 0, scene.length);
-        resize(sceneMat, halfMat, keepSize, 0.5, 0.5, INTER_AREA);
+        resize(sceneMat, halfMat, halfSize, 0, 0, INTER_AREA);
         double fieldOfView = settings.refraction() * height;
         if (settings.style().includes(RainStyle.LENS)
-                && layer.rasterize(field.drops(), RainStyle.LENS, 0.25f, fieldOfView)) {
-            resize(halfMat, quarterMat, keepSize, 0.5, 0.5, INTER_AREA);
+                && lensLayer.rasterize(field.drops(), RainStyle.LENS, 0.5, 0.5f, fieldOfView)) {
+            layer = lensLayer;
+            resize(halfMat, quarterMat, quarterSize, 0, 0, INTER_AREA);
             blur(quarterMat, lensSource, sourceBlur);
-            refract(lensSource);
+            lensTarget.refract(lensSource);
+            refracted = lensTarget.pixels;
             defocusLens();
         }
         if (settings.style().includes(RainStyle.WINDSHIELD)
-                && layer.rasterize(field.drops(), RainStyle.WINDSHIELD, 0.5f, fieldOfView)) {
-            refract(halfMat);
+                && shieldLayer.rasterize(field.drops(), RainStyle.WINDSHIELD, 1.0, 0.5f, fieldOfView)) {
+            layer = shieldLayer;
+            shieldTarget.refract(halfMat);
+            refracted = shieldTarget.pixels;
             blendWindshield();
         }
     }
 
-    private void refract(Mat source) {
-        mapXData.put(layer.mapX, 0, layer.mapX.length);
-        mapYData.put(layer.mapY, 0, layer.mapY.length);
-        remap(source, refractedMat, mapXMat, mapYMat, INTER_LINEAR, BORDER_REFLECT_101, zero);
-        refractedMat.data().get(refracted, 0, refracted.length);
-    }
-
     /** Lens drops are out of focus: blur their premultiplied colour and coverage together, then blend. */
     private void defocusLens() {
-        float[] a = layer.alpha, g = layer.gain, p = premultiplied;
-        for (int i = 0, n = width * height; i < n; i++) {
+        float[] a = layer.alpha, g = layer.gain, p = premultipliedHalf;
+        for (int i = 0, n = layer.width * layer.height; i < n; i++) {
             float ai = a[i];
             int c = 3 * i, o = 4 * i;
             if (ai <= 0f) {
@@ -208,11 +218,13 @@ public final class RaindropRenderer implements AutoCloseable {
             p[o + 2] = (refracted[c + 2] & 0xff) * s + lift;
             p[o + 3] = ai;
         }
-        premultipliedData.put(p, 0, p.length);
+        premultipliedHalfData.put(p, 0, p.length);
         if (defocusKernel.width() > 1) {
-            blur(premultipliedMat, blurredMat, defocusKernel, anchor, BORDER_REFLECT_101);
-            blur(blurredMat, premultipliedMat, defocusKernel, anchor, BORDER_REFLECT_101);
+            blur(premultipliedHalfMat, blurredMat, defocusKernel, anchor, BORDER_REFLECT_101);
+            blur(blurredMat, premultipliedHalfMat, defocusKernel, anchor, BORDER_REFLECT_101);
         }
+        resize(premultipliedHalfMat, premultipliedMat, fullSize, 0, 0, INTER_LINEAR);
+        p = premultiplied;
         premultipliedData.get(p, 0, p.length);
         float cut = (float) settings.maskThreshold(), ramp = 1f / (1f - cut);
         for (int i = 0, n = width * height; i < n; i++) {
@@ -264,21 +276,29 @@ public final class RaindropRenderer implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(FloatPointer... pointers) {
-        for (FloatPointer p : pointers) if (p != null) p.close();
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable r : resources) {
+            if (r == null) continue;
+            try {
+                r.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @Override
     public void close() {
-        closeQuietly(mapXData, mapYData, premultipliedData);
-        for (Mat m : new Mat[] {sceneMat, halfMat, quarterMat, lensSource, mapXMat, mapYMat, refractedMat,
-                premultipliedMat, blurredMat, wrapped}) {
+        closeQuietly(premultipliedData, premultipliedHalfData, lensTarget, shieldTarget);
+        for (Mat m : new Mat[] {sceneMat, halfMat, quarterMat, lensSource,
+                premultipliedMat, premultipliedHalfMat, blurredMat, wrapped}) {
             m.close();
         }
         defocusKernel.close();
         anchor.close();
-        keepSize.close();
+        halfSize.close();
+        quarterSize.close();
+        fullSize.close();
         sourceBlur.close();
-        zero.close();
     }
 }

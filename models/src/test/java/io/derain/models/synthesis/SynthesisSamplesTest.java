@@ -2,6 +2,7 @@ package io.derain.models.synthesis;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.setNumThreads;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,20 +25,25 @@ class SynthesisSamplesTest {
     void writesSamplesAndRendersQuickly(RainStyle style) {
         File dir = new File("target/synthesis-samples");
         dir.mkdirs();
+        // The budget is for one core: keep OpenCV from spreading the work over threads.
+        setNumThreads(1);
         byte[] clean = TestScenes.scene(W, H);
         byte[] rainy = new byte[clean.length], mask = new byte[W * H];
         try (RainSimulation rain = new RainSimulation(RainSettings.defaults(style), 7)) {
-            long best = Long.MAX_VALUE;
+            long best = Long.MAX_VALUE, total = 0;
             for (int f = 0; f <= 60; f++) {
                 long t0 = System.nanoTime();
                 rain.next(ByteBuffer.wrap(clean), W, H, ByteBuffer.wrap(rainy), ByteBuffer.wrap(mask), null);
-                best = Math.min(best, System.nanoTime() - t0);
+                long took = System.nanoTime() - t0;
+                best = Math.min(best, took);
+                if (f >= 30) total += took;
                 if (f % 30 == 0) {
                     write(new File(dir, style.name().toLowerCase() + "_" + f + ".png"), rainy, CV_8UC3);
                     write(new File(dir, style.name().toLowerCase() + "_" + f + "_mask.png"), mask, CV_8UC1);
                 }
             }
-            System.out.printf("%s: best frame %.2f ms, %d drops%n", style, best / 1e6, rain.field().drops().size());
+            System.out.printf("%s: best frame %.2f ms, mean of frames 30-60 %.2f ms, %d drops%n",
+                    style, best / 1e6, total / 31 / 1e6, rain.field().drops().size());
             assertTrue(best < 20_000_000L, "a 640x360 frame must render well under 20 ms, took " + best / 1e6);
         }
     }
