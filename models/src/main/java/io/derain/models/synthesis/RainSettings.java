@@ -1,0 +1,71 @@
+package io.derain.models.synthesis;
+
+/**
+ * Parameters of the rain simulation and its look. Lengths are fractions of the frame height so that a
+ * setting looks the same at every resolution; rates are per video frame (about 30 fps).
+ *
+ * @param style          which look(s) the drops get
+ * @param coverage       the density D: the fraction of the frame area the drops aim to cover
+ *                       (0 = dry, 0.2 = moderate rain, 0.5 = heavy); spawning keeps the field near it
+ * @param minRadius      smallest radius of a freshly landed drop (fraction of frame height)
+ * @param maxRadius      largest radius of a freshly landed drop; sizes follow a power law in between,
+ *                       so small drops are common and large ones rare
+ * @param slideRadius    drops that grow (by merging) beyond this radius overcome friction and run down
+ * @param growthPerFrame relative radius growth per frame of resting drops (condensation, fine drizzle)
+ * @param slideSpeed     speed of a running drop twice the slide radius (fraction of frame height per frame)
+ * @param rainRate       newly landing drops per frame as a fraction of the steady-state drop count;
+ *                       sets how fast the field changes, not how much of it is covered
+ * @param refraction     half-size of the scene region a drop shows, inverted (fraction of frame height);
+ *                       a drop acts as a wide-angle lens, so small drops shrink the scene more
+ * @param defocus        blur radius of out-of-focus ({@link RainStyle#LENS}) drops (fraction of height)
+ * @param maskThreshold  coverage (0..1) below which a pixel is left bit-exact and is outside the mask;
+ *                       everything at or above it is altered and marked as drop
+ */
+public record RainSettings(
+        RainStyle style,
+        double coverage,
+        double minRadius,
+        double maxRadius,
+        double slideRadius,
+        double growthPerFrame,
+        double slideSpeed,
+        double rainRate,
+        double refraction,
+        double defocus,
+        double maskThreshold) {
+
+    public RainSettings {
+        if (style == null) throw new IllegalArgumentException("style is required");
+        if (!(coverage >= 0 && coverage <= 0.9)) throw new IllegalArgumentException("coverage must be in [0, 0.9]: " + coverage);
+        if (!(minRadius > 0 && maxRadius >= minRadius)) throw new IllegalArgumentException("need 0 < minRadius <= maxRadius");
+        if (!(slideRadius > 0)) throw new IllegalArgumentException("slideRadius must be positive");
+        if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("maskThreshold must be in (0, 1)");
+        if (growthPerFrame < 0 || slideSpeed < 0 || rainRate < 0 || refraction < 0 || defocus < 0) {
+            throw new IllegalArgumentException("rates and lengths must not be negative");
+        }
+    }
+
+    /** Settings that resemble the real photos for the given style. */
+    public static RainSettings defaults(RainStyle style) {
+        return switch (style) {
+            case LENS -> new RainSettings(style, 0.30, 0.012, 0.07, 0.07, 0.0008, 0.012, 0.01, 0.25, 0.007, 0.04);
+            case WINDSHIELD -> new RainSettings(style, 0.16, 0.005, 0.028, 0.03, 0.0008, 0.010, 0.01, 0.25, 0.0, 0.04);
+            case MIXED -> new RainSettings(style, 0.24, 0.006, 0.055, 0.05, 0.0008, 0.011, 0.01, 0.25, 0.007, 0.04);
+        };
+    }
+
+    public RainSettings withCoverage(double newCoverage) {
+        return new RainSettings(style, newCoverage, minRadius, maxRadius, slideRadius, growthPerFrame,
+                slideSpeed, rainRate, refraction, defocus, maskThreshold);
+    }
+
+    public RainSettings withRadii(double newMinRadius, double newMaxRadius) {
+        return new RainSettings(style, coverage, newMinRadius, newMaxRadius, slideRadius, growthPerFrame,
+                slideSpeed, rainRate, refraction, defocus, maskThreshold);
+    }
+
+    public RainSettings withMaskThreshold(double newMaskThreshold) {
+        return new RainSettings(style, coverage, minRadius, maxRadius, slideRadius, growthPerFrame,
+                slideSpeed, rainRate, refraction, defocus, newMaskThreshold);
+    }
+}
