@@ -56,6 +56,7 @@ public final class VideoFileSource implements FrameSource {
         rejectTruncatedIsoFile(path);
         // An absolute path keeps FFmpeg from reading "name:with:colons" as a protocol.
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toAbsolutePath().toString());
+        // JavaCV also offers this to the demuxer, which logs "rejected some options: pixel_format": harmless.
         grabber.setPixelFormat(AV_PIX_FMT_BGR24);
         grabber.setImageScalingFlags(SCALING_FLAGS);
         try {
@@ -114,6 +115,10 @@ public final class VideoFileSource implements FrameSource {
     }
 
     private VideoItem video(Frame decoded) {
+        if (decoded.imageChannels != 3 || decoded.imageDepth != Frame.DEPTH_UBYTE) {
+            throw new IllegalStateException("expected BGR24 from the grabber, got " + decoded.imageChannels
+                    + " channels of depth " + decoded.imageDepth);
+        }
         VideoItem item = pool.acquire(decoded.imageWidth, decoded.imageHeight);
         VideoFrame frame = item.frame();
         PixelRows.copy((ByteBuffer) decoded.image[0], decoded.imageStride, frame.pixels(), frame.stride(),
@@ -163,7 +168,8 @@ public final class VideoFileSource implements FrameSource {
         if (!m.find()) return message;
         try (BytePointer text = new BytePointer(256)) {
             int code = Integer.parseInt(m.group(1));
-            return av_strerror(code, text, text.capacity()) == 0 ? text.getString() : "FFmpeg error " + code;
+            // limit 0: read up to the terminating NUL, not the whole buffer
+            return av_strerror(code, text, text.capacity()) == 0 ? text.limit(0).getString() : "FFmpeg error " + code;
         }
     }
 
