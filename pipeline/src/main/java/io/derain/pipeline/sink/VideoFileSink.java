@@ -5,16 +5,13 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INP;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT;
 
 import io.derain.operators.frame.VideoFrame;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.media.AudioItem;
 import io.derain.pipeline.source.MediaPaths;
 import io.derain.pipeline.source.SourceInfo;
+import io.derain.pipeline.source.VideoFileSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,8 +36,6 @@ public final class VideoFileSink implements FrameSink {
      * re-encoding error near 2.5/255 with openh264 (an encoder that needs more bits than x264).
      */
     public static final double DEFAULT_BITS_PER_PIXEL = 0.25;
-    /** Accurate BGR→YUV (exact rounding, full chroma filtering), matching the source's conversion. */
-    static final int SCALING_FLAGS = SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP;
     private static final Map<String, String> MUXERS = Map.of("mp4", "mp4", "m4v", "mp4", "mov", "mov", "mkv", "matroska");
     private static final String OPENH264 = "libopenh264";
 
@@ -96,7 +91,7 @@ public final class VideoFileSink implements FrameSink {
         recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
         recorder.setFrameRate(fps);
         recorder.setGopSize((int) Math.max(1, Math.round(fps * 2))); // a key frame every 2 s
-        recorder.setImageScalingFlags(SCALING_FLAGS);
+        recorder.setImageScalingFlags(VideoFileSource.SCALING_FLAGS);
         long bitrate = Math.round((double) encodedWidth * encodedHeight * fps * bitsPerPixel);
         recorder.setVideoBitrate((int) Math.max(200_000, Math.min(bitrate, 100_000_000)));
         if (hasEncoder(OPENH264)) {
