@@ -1,0 +1,158 @@
+package io.derain.pipeline.sink;
+
+import io.derain.pipeline.InputException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+
+/**
+ * A sink's output while it is being written: a hidden sibling of the final path (same directory, so the
+ * final rename is atomic), renamed into place by {@link #commit()} or deleted by {@link #discard()}.
+ * Readers of the final path see the old output or the complete new one, never half of one.
+ */
+final class TempOutput {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path target;
+    private final Path temp;
+    private final boolean directory;
+    private final boolean overwrite;
+    private boolean done;
+
+    private TempOutput(Path target, Path temp, boolean directory, boolean overwrite) {
+        this.target = target;
+        this.temp = temp;
+        this.directory = directory;
+        this.overwrite = overwrite;
+    }
+
+    /** Reserves {@code .name.partial-<random>.ext} beside {@code target}; the extension tells encoders the format. */
+    static TempOutput file(Path target, boolean overwrite) throws IOException {
+        checkTarget(target, overwrite, false);
+        Path temp = target.resolveSibling(tempName(target, "partial"));
+        Files.createFile(temp); // default permissions (umask), unlike Files.createTempFile's 0600
+        return new TempOutput(target, temp, false, overwrite);
+    }
+
+    /** Creates an empty hidden directory beside {@code target} to fill. */
+    static TempOutput directory(Path target, boolean overwrite) throws IOException {
+        checkTarget(target, overwrite, true);
+        Path temp = target.resolveSibling(tempName(target, "partial"));
+        Files.createDirectory(temp);
+        return new TempOutput(target, temp, true, overwrite);
+    }
+
+    Path temp() { return temp; }
+    Path target() { return target; }
+
+    /** Moves the finished output to its final name, replacing an old one only if overwriting was allowed. */
+    void commit() throws IOException {
+        if (done) throw new IllegalStateException(target + ": output already committed or discarded");
+        if (!overwrite && Files.exists(target) && !isEmptyDirectory(target)) {
+            throw new InputException(target + ": appeared while writing; not overwriting it");
+        }
+        if (directory && Files.isDirectory(target) && !isEmptyDirectory(target)) {
+            replaceDirectory();
+        } else {
+            atomicMove(temp, target);
+        }
+        done = true;
+    }
+
+    /** Deletes whatever was written; safe to call after commit (then it does nothing). */
+    void discard() {
+        if (done) return;
+        done = true;
+        try {
+            deleteRecursively(temp);
+        } catch (IOException ignored) {
+            // best effort: a leftover hidden .partial file is harmless and named as such
+        }
+    }
+
+    /** rename(2) can't replace a non-empty directory: move the old one aside first, then delete it. */
+    private void replaceDirectory() throws IOException {
+        Path old = target.resolveSibling(tempName(target, "old"));
+        atomicMove(target, old);
+        try {
+            atomicMove(temp, target);
+        } catch (IOException e) {
+            atomicMove(old, target); // put the previous output back
+            throw e;
+        }
+        deleteRecursively(old);
+    }
+
+    private static void atomicMove(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void checkTarget(Path target, boolean overwrite, boolean directory) {
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new InputException(target + ": output directory " + parent + " does not exist");
+        }
+        if (!Files.isWritable(parent)) {
+            throw new InputException(target + ": output directory " + parent + " is not writable");
+        }
+        if (!Files.exists(target)) return;
+        if (!directory && Files.isDirectory(target)) {
+            throw new InputException(target + ": is a directory, expected an output file");
+        }
+        if (directory && !Files.isDirectory(target)) {
+            throw new InputException(target + ": exists and is not a directory");
+        }
+        if (!overwrite && !(directory && isEmptyDirectory(target))) {
+            throw new InputException(target + ": already exists (overwriting not allowed)");
+        }
+    }
+
+    private static String tempName(Path target, String kind) {
+        String name = target.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        byte[] random = new byte[6];
+        RANDOM.nextBytes(random);
+        return "." + stem + "." + kind + "-" + HexFormat.of().formatHex(random) + ext;
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) return false;
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) return;
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) throw e;
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

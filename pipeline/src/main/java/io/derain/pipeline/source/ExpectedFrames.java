@@ -1,0 +1,60 @@
+package io.derain.pipeline.source;
+
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_NONE;
+
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+
+/**
+ * How many video frames a container promises, and how far short of that a decode may fall before it
+ * counts as truncated. Containers with a sample index (mp4, mov, avi) give an exact count; others (mkv,
+ * ts) only a duration, from which the count is estimated with a wider margin.
+ *
+ * @param count    frames expected, or -1 if the container says nothing
+ * @param exact    whether {@code count} comes from an index rather than a duration
+ */
+record ExpectedFrames(long count, boolean exact) {
+
+    static final ExpectedFrames UNKNOWN = new ExpectedFrames(-1, false);
+
+    /** Reads the promise of the first video stream (the one FFmpegFrameGrabber decodes). */
+    static ExpectedFrames of(AVFormatContext format, double frameRate) {
+        if (format == null || format.isNull()) return UNKNOWN;
+        AVStream video = firstVideoStream(format);
+        if (video == null) return UNKNOWN;
+        if (video.nb_frames() > 0) return new ExpectedFrames(video.nb_frames(), true);
+        if (frameRate <= 0) return UNKNOWN;
+        if (video.duration() != AV_NOPTS_VALUE && video.duration() > 0) {
+            double seconds = video.duration() * (double) video.time_base().num() / video.time_base().den();
+            return new ExpectedFrames(Math.round(seconds * frameRate), false);
+        }
+        if (format.duration() != AV_NOPTS_VALUE && format.duration() > 0) {
+            double seconds = format.duration() / (double) AV_TIME_BASE;
+            return new ExpectedFrames(Math.round(seconds * frameRate), false);
+        }
+        return UNKNOWN;
+    }
+
+    /**
+     * Whether {@code decoded} frames fall clearly short of the promise. Exact counts allow for frames an
+     * edit list hides; estimates allow for rounding and an audio track that outlasts the video.
+     */
+    boolean shortBy(long decoded) {
+        if (count < 0) return false;
+        long slack = exact ? Math.max(2, count / 100) : Math.max(3, count / 10);
+        return decoded < count - slack;
+    }
+
+    private static AVStream firstVideoStream(AVFormatContext format) {
+        for (int i = 0; i < format.nb_streams(); i++) {
+            AVStream st = format.streams(i);
+            if (st.codecpar().codec_type() == AVMEDIA_TYPE_VIDEO && st.codecpar().codec_id() != AV_CODEC_ID_NONE) {
+                return st;
+            }
+        }
+        return null;
+    }
+}

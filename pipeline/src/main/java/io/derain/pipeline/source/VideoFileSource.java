@@ -1,0 +1,186 @@
+package io.derain.pipeline.source;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INP;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT;
+
+import io.derain.operators.frame.VideoFrame;
+import io.derain.pipeline.InputException;
+import io.derain.pipeline.media.AudioItem;
+import io.derain.pipeline.media.MediaItem;
+import io.derain.pipeline.media.VideoItem;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * Decodes a video file (anything FFmpeg reads: mp4, mkv, mov, avi, ...) into BGR24 {@link VideoFrame}s and
+ * deep-copied audio, in stream order.
+ *
+ * <p>Bad input fails in {@link #open} with a one-line {@link InputException}. A file that ends before the
+ * frame count its container promises fails in {@link #next()} ("truncated after N of M frames") instead
+ * of ending quietly, so a cut-off input never yields a short output that looks complete.
+ */
+public final class VideoFileSource implements FrameSource {
+    /**
+     * swscale flags for YUV↔BGR: exact rounding and full-resolution chroma. The sink uses the same for the
+     * inverse; together they halve the round-trip error of FFmpeg's default (bilinear) conversion.
+     */
+    public static final int SCALING_FLAGS = SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP;
+
+    private final Path path;
+    private final FFmpegFrameGrabber grabber;
+    private final SourceInfo info;
+    private final ExpectedFrames expected;
+    private final FramePool pool = new FramePool();
+    private long videoFrames;
+    private boolean ended;
+
+    private VideoFileSource(Path path, FFmpegFrameGrabber grabber, SourceInfo info, ExpectedFrames expected) {
+        this.path = path;
+        this.grabber = grabber;
+        this.info = info;
+        this.expected = expected;
+    }
+
+    /** Opens and probes {@code path}; throws {@link InputException} naming the file and the problem. */
+    public static VideoFileSource open(Path path) {
+        MediaPaths.requireReadableFile(path);
+        rejectTruncatedIsoFile(path);
+        // An absolute path keeps FFmpeg from reading "name:with:colons" as a protocol.
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toAbsolutePath().toString());
+        // JavaCV also offers this to the demuxer, which logs "rejected some options: pixel_format": harmless.
+        grabber.setPixelFormat(AV_PIX_FMT_BGR24);
+        grabber.setImageScalingFlags(SCALING_FLAGS);
+        try {
+            grabber.start();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            closeQuietly(grabber);
+            throw new InputException(path + ": " + openFailure(e), e);
+        }
+        try {
+            if (!grabber.hasVideo() || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
+                throw new InputException(path + ": no video stream"
+                        + (grabber.hasAudio() ? " (audio only)" : ""));
+            }
+            double fps = grabber.getFrameRate();
+            ExpectedFrames expected = ExpectedFrames.of(grabber.getFormatContext(), fps);
+            SourceInfo.AudioFormat audio = grabber.hasAudio() && grabber.getAudioChannels() > 0
+                    ? new SourceInfo.AudioFormat(grabber.getSampleRate(), grabber.getAudioChannels(),
+                            grabber.getAudioBitrate())
+                    : null;
+            SourceInfo info = new SourceInfo(path.toString(), grabber.getImageWidth(), grabber.getImageHeight(),
+                    fps, expected.count(), audio);
+            return new VideoFileSource(path, grabber, info, expected);
+        } catch (RuntimeException e) {
+            closeQuietly(grabber);
+            throw e;
+        }
+    }
+
+    @Override
+    public SourceInfo info() { return info; }
+
+    @Override
+    public MediaItem next() throws IOException {
+        if (ended) return null;
+        while (true) {
+            Frame frame;
+            try {
+                // No data streams (subtitles, timecode): they have no place in the output.
+                frame = grabber.grabFrame(true, true, true, false, false);
+            } catch (FrameGrabber.Exception e) {
+                ended = true;
+                throw new InputException(path + ": cannot decode after frame " + videoFrames + ": "
+                        + MediaPaths.oneLine(e), e);
+            }
+            if (frame == null) {
+                ended = true;
+                if (expected.shortBy(videoFrames)) {
+                    throw new InputException(path + ": truncated after " + videoFrames + " of "
+                            + (expected.exact() ? "" : "about ") + expected.count() + " frames");
+                }
+                return null;
+            }
+            if (frame.image != null) return video(frame);
+            if (frame.samples != null) return new AudioItem(frame.clone()); // the grabber reuses its buffers
+        }
+    }
+
+    private VideoItem video(Frame decoded) {
+        if (decoded.imageChannels != 3 || decoded.imageDepth != Frame.DEPTH_UBYTE) {
+            throw new IllegalStateException("expected BGR24 from the grabber, got " + decoded.imageChannels
+                    + " channels of depth " + decoded.imageDepth);
+        }
+        VideoItem item = pool.acquire(decoded.imageWidth, decoded.imageHeight);
+        VideoFrame frame = item.frame();
+        PixelRows.copy((ByteBuffer) decoded.image[0], decoded.imageStride, frame.pixels(), frame.stride(),
+                frame.stride(), frame.height());
+        frame.setTimestampMicros(decoded.timestamp);
+        frame.setIndex(videoFrames++);
+        frame.setLabel(null);
+        return item;
+    }
+
+    @Override
+    public void recycle(VideoFrame frame) { pool.release(frame); }
+
+    /** Frames decoded so far. */
+    public long framesDecoded() { return videoFrames; }
+
+    @Override
+    public void close() { closeQuietly(grabber); }
+
+    private static void rejectTruncatedIsoFile(Path path) {
+        Optional<String> truncation;
+        try {
+            truncation = IsoBoxes.truncation(path);
+        } catch (IOException e) {
+            throw new InputException(path + ": cannot read: " + MediaPaths.oneLine(e), e);
+        }
+        truncation.ifPresent(t -> { throw new InputException(path + ": " + t); });
+    }
+
+    /** Turns FFmpegFrameGrabber's start() messages into what went wrong, in the user's terms. */
+    private static String openFailure(Exception e) {
+        String m = MediaPaths.oneLine(e);
+        if (m.contains("avformat_open_input")) {
+            return "not a video file FFmpeg can read (" + ffmpegReason(m) + ")";
+        }
+        if (m.contains("avformat_find_stream_info")) return "cannot read its streams (" + ffmpegReason(m) + ")";
+        if (m.contains("avcodec_find_decoder")) return "unsupported video codec (" + m + ")";
+        if (m.contains("avcodec_open2")) return "cannot open the video decoder (" + ffmpegReason(m) + ")";
+        return "cannot open as video (" + m + ")";
+    }
+
+    private static final Pattern ERROR_CODE = Pattern.compile("error (-\\d+)");
+
+    /** FFmpeg's description of the error code in a JavaCV message ("Invalid data found when processing input"). */
+    private static String ffmpegReason(String message) {
+        Matcher m = ERROR_CODE.matcher(message);
+        if (!m.find()) return message;
+        try (BytePointer text = new BytePointer(256)) {
+            int code = Integer.parseInt(m.group(1));
+            // limit 0: read up to the terminating NUL, not the whole buffer
+            return av_strerror(code, text, text.capacity()) == 0 ? text.limit(0).getString() : "FFmpeg error " + code;
+        }
+    }
+
+    private static void closeQuietly(FFmpegFrameGrabber grabber) {
+        try {
+            grabber.close(); // stop() + release(): frees codec contexts and the file
+        } catch (Exception ignored) {
+            // nothing useful to do about a failing release
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.derain.pipeline.source;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.derain.operators.frame.VideoFrame;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+
+/** The shared test media and ways to look inside encoded files, for the source and sink tests. */
+public final class TestMedia {
+    private TestMedia() {}
+
+    /** {@code -Dderain.shared} (set by surefire), else {@code ../shared} beside the checkout. */
+    public static Path shared() {
+        String property = System.getProperty("derain.shared");
+        Path dir = property != null ? Path.of(property)
+                : Path.of("").toAbsolutePath().getParent().resolveSibling("shared");
+        dir = dir.normalize();
+        assertTrue(Files.isDirectory(dir), "shared test data not found at " + dir + " (set -Dderain.shared)");
+        return dir;
+    }
+
+    /** 1280×720, 38 frames, 25 fps, AAC audio. */
+    public static Path shortClip() { return shared().resolve("data/dashcam/test_video.mp4"); }
+
+    /** 960×540, 221 frames, 25 fps, AAC audio. */
+    public static Path audioClip() { return shared().resolve("data/dashcam/solidWhiteRight.mp4"); }
+
+    /** 5 jpg (720×480) and 3 png. */
+    public static Path realRain() { return shared().resolve("data/real-rain/input"); }
+
+    /** What an independent decoder (a plain FFmpegFrameGrabber, not our source) finds in a file. */
+    public record Probe(int width, int height, double frameRate, int frames, List<Long> timestamps,
+                        int audioChannels, int sampleRate, String audioCodec, String videoCodec) {}
+
+    public static Probe probe(Path file) throws Exception {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toString())) {
+            g.start();
+            List<Long> timestamps = new ArrayList<>();
+            Frame f;
+            while ((f = g.grabImage()) != null) timestamps.add(f.timestamp);
+            return new Probe(g.getImageWidth(), g.getImageHeight(), g.getFrameRate(), timestamps.size(),
+                    timestamps, g.getAudioChannels(), g.getSampleRate(), g.getAudioCodecName(),
+                    g.getVideoCodecName());
+        }
+    }
+
+    /** Mean absolute difference (0..255) over all pixels of all frames, decoding both files in lockstep. */
+    public static double meanAbsDiff(Path a, Path b) throws Exception {
+        try (FFmpegFrameGrabber ga = new FFmpegFrameGrabber(a.toString());
+             FFmpegFrameGrabber gb = new FFmpegFrameGrabber(b.toString())) {
+            ga.setPixelFormat(AV_PIX_FMT_BGR24);
+            gb.setPixelFormat(AV_PIX_FMT_BGR24);
+            ga.start();
+            gb.start();
+            double sum = 0;
+            long n = 0;
+            Frame fa;
+            Frame fb;
+            while ((fa = ga.grabImage()) != null && (fb = gb.grabImage()) != null) {
+                int w = Math.min(fa.imageWidth, fb.imageWidth) * 3;
+                int h = Math.min(fa.imageHeight, fb.imageHeight);
+                ByteBuffer pa = (ByteBuffer) fa.image[0];
+                ByteBuffer pb = (ByteBuffer) fb.image[0];
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        sum += Math.abs((pa.get(y * fa.imageStride + x) & 0xff) - (pb.get(y * fb.imageStride + x) & 0xff));
+                    }
+                }
+                n += (long) w * h;
+            }
+            return sum / n;
+        }
+    }
+
+    /** A frame with a gradient that moves with {@code t}, so an encoder has real work to do. */
+    public static VideoFrame gradient(int width, int height, int t) {
+        VideoFrame frame = new VideoFrame(width, height);
+        ByteBuffer px = frame.pixels();
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * frame.stride() + x * 3;
+                px.put(i, (byte) (x + t * 4));
+                px.put(i + 1, (byte) (y * 2));
+                px.put(i + 2, (byte) ((x + y) / 2 + t));
+            }
+        }
+        return frame;
+    }
+}
