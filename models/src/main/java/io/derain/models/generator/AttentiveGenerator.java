@@ -20,6 +20,11 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class AttentiveGenerator extends Module {
     private final GeneratorConfig config;
+    /**
+     * The Sequential-like containers that give parameters their released names. Held here because
+     * libtorch calls back into their Java peers (train(), eval()), which must not be garbage collected.
+     */
+    private final List<Module> containers = new ArrayList<>();
 
     // Attentive-recurrent network.
     private final Conv detConv0;
@@ -42,7 +47,7 @@ public final class AttentiveGenerator extends Module {
         residual = new Conv[config.residualBlocks()][];
         for (int k = 0; k < residual.length; k++) {
             // Sequential(conv, ReLU, conv, ReLU): the convs sit at indices 0 and 2.
-            Module block = register_module("det_conv" + (k + 1), new Module());
+            Module block = container("det_conv" + (k + 1));
             residual[k] = new Conv[] {block.register_module("0", Conv.of(r, r, 3, 1)),
                                       block.register_module("2", Conv.of(r, r, 3, 1))};
         }
@@ -75,7 +80,13 @@ public final class AttentiveGenerator extends Module {
 
     /** Registers {@code conv} as the first layer of a Sequential called {@code name}: {@code name.0.weight}. */
     private Conv add(String name, Conv conv) {
-        return register_module(name, new Module()).register_module("0", conv);
+        return container(name).register_module("0", conv);
+    }
+
+    private Module container(String name) {
+        Module m = register_module(name, new Module());
+        containers.add(m);
+        return m;
     }
 
     public GeneratorConfig config() {

@@ -29,7 +29,8 @@ public final class AdamOptimizer implements AutoCloseable {
         this.eps = 1e-8;
         for (long i = 0; i < namedParameters.size(); i++) {
             String name = namedParameters.get(i).key().getString();
-            Tensor p = namedParameters.get(i).value();
+            // An owning handle: value() points into the dict, which does not outlive this constructor.
+            Tensor p = new Tensor(namedParameters.get(i).value());
             params.put(name, p);
             firstMoments.put(name, torch.zeros_like(p));
             secondMoments.put(name, torch.zeros_like(p));
@@ -85,6 +86,7 @@ public final class AdamOptimizer implements AutoCloseable {
 
     @Override
     public void close() {
+        params.values().forEach(Tensor::close);
         firstMoments.values().forEach(Tensor::close);
         secondMoments.values().forEach(Tensor::close);
     }

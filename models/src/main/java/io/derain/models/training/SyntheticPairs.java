@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -28,7 +29,10 @@ public final class SyntheticPairs implements SampleSource {
     private final Map<RainStyle, RainSettings> settings = new EnumMap<>(RainStyle.class);
     private ByteBuffer rainy = ByteBuffer.allocateDirect(0);
     private ByteBuffer mask = ByteBuffer.allocateDirect(0);
-    private final TensorOptions bytes = new TensorOptions(torch.ScalarType.Byte);
+    private ByteBuffer rainyCrops = ByteBuffer.allocateDirect(0);
+    private ByteBuffer cleanCrops = ByteBuffer.allocateDirect(0);
+    private ByteBuffer maskCrops = ByteBuffer.allocateDirect(0);
+    private final TensorOptions byteOptions = new TensorOptions(torch.ScalarType.Byte);
 
     public SyntheticPairs(List<CleanImage> images, long seed) {
         if (images.isEmpty()) throw new IllegalArgumentException("no clean images to train on");
@@ -40,9 +44,18 @@ public final class SyntheticPairs implements SampleSource {
         }
     }
 
+    /**
+     * Renders on the host first (the renderer keeps native buffers that must not belong to a caller's
+     * PointerScope), then builds the tensors in a scope of its own; the caller owns the returned tensors.
+     */
     @Override
     public TrainingBatch batch(long step, int size, int crop) {
-        TensorVector rainyCrops = new TensorVector(), cleanCrops = new TensorVector(), maskCrops = new TensorVector();
+        int cropBytes = crop * crop * 3;
+        if (rainyCrops.capacity() < size * cropBytes) {
+            rainyCrops = ByteBuffer.allocateDirect(size * cropBytes);
+            cleanCrops = ByteBuffer.allocateDirect(size * cropBytes);
+            maskCrops = ByteBuffer.allocateDirect(size * crop * crop);
+        }
         for (int i = 0; i < size; i++) {
             SplittableRandom rng = new SplittableRandom(seed ^ (step * 0x9E3779B97F4A7C15L) ^ (i * 0xC2B2AE3D27D4EB4FL));
             CleanImage image = images.get(rng.nextInt(images.size()));
@@ -56,11 +69,15 @@ public final class SyntheticPairs implements SampleSource {
             render(image, style, s, rng.nextLong());
             int x = rng.nextInt(image.width() - crop + 1), y = rng.nextInt(image.height() - crop + 1);
             boolean mirror = rng.nextBoolean();
-            rainyCrops.push_back(cut(rainy, image, 3, x, y, crop, mirror));
-            cleanCrops.push_back(cut(image.pixels(), image, 3, x, y, crop, mirror));
-            maskCrops.push_back(cut(mask, image, 1, x, y, crop, mirror));
+            cut(rainy, image.width(), 3, x, y, crop, mirror, rainyCrops, i);
+            cut(image.pixels(), image.width(), 3, x, y, crop, mirror, cleanCrops, i);
+            cut(mask, image.width(), 1, x, y, crop, mirror, maskCrops, i);
         }
-        return new TrainingBatch(torch.stack(rainyCrops), torch.stack(cleanCrops), torch.stack(maskCrops));
+        try (PointerScope scope = new PointerScope()) {
+            Tensor r = toFloat(rainyCrops, size, crop, 3), c = toFloat(cleanCrops, size, crop, 3), m = toFloat(maskCrops, size, crop, 1);
+            // One more reference each: they outlive this scope, and the caller's scope releases them.
+            return new TrainingBatch(r.retainReference(), c.retainReference(), m.retainReference());
+        }
     }
 
     private void render(CleanImage image, RainStyle style, RainSettings s, long fieldSeed) {
@@ -71,16 +88,31 @@ public final class SyntheticPairs implements SampleSource {
         }
         DropField field = new DropField(s, fieldSeed);
         field.step(image.width(), image.height());
-        RaindropRenderer renderer = renderers.get(style);
-        renderer.render(field, image.pixels(), image.width(), image.height(), rainy, mask, null);
+        renderers.get(style).render(field, image.pixels(), image.width(), image.height(), rainy, mask, null);
     }
 
-    /** A crop as a float C×crop×crop tensor in [0, 1] (a copy: the source buffers are reused). */
-    private Tensor cut(ByteBuffer buffer, CleanImage image, int channels, int x, int y, int crop, boolean mirror) {
-        Tensor all = torch.from_blob(new BytePointer(buffer), new long[] {image.height(), image.width(), channels}, bytes);
-        Tensor t = all.narrow(0, y, crop).narrow(1, x, crop).permute(2, 0, 1).to(torch.ScalarType.Float)
-                .div_(new org.bytedeco.pytorch.Scalar(255.0));
-        return mirror ? torch.flip(t, 2) : t;
+    /** Copies a crop, optionally mirrored left-right, into slot {@code slot} of {@code out} (HWC bytes). */
+    private static void cut(ByteBuffer from, int width, int channels, int x, int y, int crop, boolean mirror,
+                            ByteBuffer out, int slot) {
+        int rowBytes = crop * channels;
+        int base = slot * crop * rowBytes;
+        for (int row = 0; row < crop; row++) {
+            int src = ((y + row) * width + x) * channels;
+            int dst = base + row * rowBytes;
+            if (!mirror) {
+                out.put(dst, from, src, rowBytes);
+            } else {
+                for (int col = 0; col < crop; col++) {
+                    out.put(dst + (crop - 1 - col) * channels, from, src + col * channels, channels);
+                }
+            }
+        }
+    }
+
+    /** N×crop×crop×C bytes → N×C×crop×crop floats in [0, 1] (a copy). */
+    private Tensor toFloat(ByteBuffer bytes, int n, int crop, int channels) {
+        Tensor t = torch.from_blob(new BytePointer(bytes), new long[] {n, crop, crop, channels}, byteOptions);
+        return t.permute(0, 3, 1, 2).to(torch.ScalarType.Float).div_(new Scalar(255.0)).contiguous();
     }
 
     @Override

@@ -48,8 +48,11 @@ public final class Trainer {
             int inWindow = 0;
             while (step < settings.steps()) {
                 adam.setLearningRate(settings.learningRateAt(step));
+                TrainingBatch batch = data.batch(step, settings.batchSize(), settings.crop());
                 try (PointerScope scope = new PointerScope()) {
-                    TrainingBatch batch = data.batch(step, settings.batchSize(), settings.crop());
+                    scope.attach(batch.rainy());
+                    scope.attach(batch.clean());
+                    scope.attach(batch.mask());
                     GeneratorOutput out = generator.forward(batch.rainy());
                     GeneratorLoss.Terms terms = loss.compute(out, batch);
                     terms.total().backward();
@@ -75,8 +78,7 @@ public final class Trainer {
                     checkpoint.save(generator, adam, step, notes);
                 }
             }
-        } finally {
-            generator.eval();
         }
+        generator.train(false);
     }
 }

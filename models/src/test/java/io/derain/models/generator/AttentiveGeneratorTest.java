@@ -53,6 +53,20 @@ class AttentiveGeneratorTest {
     }
 
     @Test
+    void survivesGarbageCollectionOfItsContainers() throws InterruptedException {
+        AttentiveGenerator g = new AttentiveGenerator(GeneratorConfig.LITE);
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        // train()/eval() call back into every child module's Java peer.
+        g.eval();
+        g.train(true);
+        assertTrue(g.is_training());
+        g.close();
+    }
+
+    @Test
     void refusesSizesThatAreNotMultiplesOfFour() {
         AttentiveGenerator g = new AttentiveGenerator(GeneratorConfig.LITE);
         try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {

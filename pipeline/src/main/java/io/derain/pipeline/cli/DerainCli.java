@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Removes raindrops from video and images with the attentive generator (Qian et al., CVPR 2018).",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 2 bad usage or bad input, 1 failure while running."})
 public final class DerainCli implements Runnable {
 
@@ -27,6 +27,8 @@ public final class DerainCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // FFmpeg's own chatter (stream dumps, encoder notes) would bury our one-line messages.
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
         System.exit(commandLine().execute(args));
     }
 }

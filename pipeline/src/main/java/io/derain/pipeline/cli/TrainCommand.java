@@ -1,0 +1,113 @@
+package io.derain.pipeline.cli;
+
+import io.derain.models.generator.AttentiveGenerator;
+import io.derain.models.generator.GeneratorConfig;
+import io.derain.models.restore.GeneratorModel;
+import io.derain.models.restore.ModelCatalog;
+import io.derain.models.training.CleanImage;
+import io.derain.models.training.SyntheticPairs;
+import io.derain.models.training.Trainer;
+import io.derain.models.training.TrainingCheckpoint;
+import io.derain.models.training.TrainingSettings;
+import io.derain.models.weights.StateDict;
+import io.derain.models.weights.WeightLoader;
+import io.derain.pipeline.training.CleanFrameLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code derain train CLEAN... -o DIR}: trains (or fine-tunes) the generator on synthetic rain. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains the attentive generator on clean footage made rainy on the fly by the raindrop "
+                + "synthesis (attention loss against the exact drop mask, multi-scale and L1 losses).",
+                "Writes DIR/weights.ckpt (usable with run --weights) and DIR/optimizer.ckpt every "
+                        + "--checkpoint-every steps; --resume continues from them."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "CLEAN", arity = "1..*", description = "Clean videos, images or image directories.")
+    List<Path> inputs;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Checkpoint directory.")
+    Path output;
+
+    @Option(names = "--model", defaultValue = "lite", description = "Architecture: lite or paper (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--init", paramLabel = "FILE|bundled",
+            description = "Start from these weights (fine-tuning) instead of a fresh initialisation.")
+    String init;
+
+    @Option(names = "--steps", defaultValue = "6000") long steps;
+    @Option(names = "--batch", defaultValue = "8") int batch;
+    @Option(names = "--crop", defaultValue = "128", description = "Crop side, a multiple of 4 (default ${DEFAULT-VALUE}).") int crop;
+    @Option(names = "--lr", defaultValue = "5e-4") double learningRate;
+    @Option(names = "--l1-weight", defaultValue = "1.0") double l1Weight;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--resume", description = "Continue from DIR's checkpoint if there is one.") boolean resume;
+    @Option(names = "--checkpoint-every", defaultValue = "250") long checkpointEvery;
+    @Option(names = "--log-every", defaultValue = "25") long logEvery;
+    @Option(names = "--heights", defaultValue = "360,540", split = ",",
+            description = "Frame heights to train at (default ${DEFAULT-VALUE}).") List<Integer> heights;
+    @Option(names = "--holdout", paramLabel = "NAME=SECONDS",
+            description = "Leave the last SECONDS of the video called NAME out of training (for evaluation), "
+                    + "e.g. --holdout solidWhiteRight.mp4=2.")
+    Map<String, Double> holdout = new LinkedHashMap<>();
+    @Option(names = "--every-nth", defaultValue = "1", description = "Use every n-th frame.") int everyNth;
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads (default: one per core).") int threads;
+
+    @Override
+    public Integer call() throws IOException {
+        Files.createDirectories(output);
+        Path logFile = output.resolve("train.log");
+        try (PrintWriter logWriter = new PrintWriter(Files.newBufferedWriter(logFile,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
+            Consumer<String> log = line -> {
+                System.err.println("derain train: " + line);
+                logWriter.println(java.time.Instant.now() + " " + line);
+                logWriter.flush();
+            };
+            if (threads > 0) torch.set_num_threads(threads);
+            TrainingSettings settings = new TrainingSettings(steps, batch, crop, learningRate, l1Weight, seed,
+                    checkpointEvery, logEvery);
+            TrainingCheckpoint checkpoint = new TrainingCheckpoint(output);
+            GeneratorConfig config = resume && checkpoint.exists() ? checkpoint.config() : GeneratorConfig.named(model);
+            torch.manual_seed(seed);
+            List<CleanImage> images = new CleanFrameLoader(heights, holdout, everyNth, log).load(inputs);
+            Map<String, String> notes = new LinkedHashMap<>();
+            notes.put("training.data", inputs + " at heights " + heights + ", held out (s): " + holdout
+                    + ", " + images.size() + " frames");
+            notes.put("training.settings", settings.toString());
+            try (AttentiveGenerator generator = new AttentiveGenerator(config);
+                 SyntheticPairs data = new SyntheticPairs(images, seed)) {
+                if (init != null && !(resume && checkpoint.exists())) initialise(generator, log);
+                log.accept(String.format("training %s (%s) on %d frames: %s", config.name(), config, images.size(), settings));
+                new Trainer(generator, data, settings, checkpoint, notes, log).run(resume);
+                log.accept("done: " + checkpoint.weightsFile());
+            }
+        }
+        return 0;
+    }
+
+    private void initialise(AttentiveGenerator generator, Consumer<String> log) {
+        if (init.equals("bundled")) {
+            try (GeneratorModel bundled = (GeneratorModel) ModelCatalog.open(generator.config().name(), null);
+                 StateDict weights = StateDict.of(bundled.generator(), "bundled")) {
+                WeightLoader.load(generator, weights);
+            }
+        } else {
+            WeightLoader.load(generator, Path.of(init));
+        }
+        log.accept("initialised from " + init);
+    }
+}
