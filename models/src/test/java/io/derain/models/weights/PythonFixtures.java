@@ -22,14 +22,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PythonFixtures {
     static final String PYTHON = "/usr/bin/python3";
-    private static Path dir;
+    private static final Map<String, Path> dirs = new LinkedHashMap<>();
 
     private PythonFixtures() {}
 
     /** The fixture folder of the paper-sized generator (recurrent 32, widths 64,128,256). */
-    public static synchronized Path dir() {
-        if (dir == null) dir = generate();
-        return dir;
+    public static Path dir() {
+        return dir("paper");
+    }
+
+    /**
+     * A fixture folder made once per JVM under target/python-fixtures/NAME by make_fixtures.py with
+     * {@code args} (e.g. {@code --recurrent 4 --widths 8,16,32} for a tiny, fast generator).
+     */
+    public static synchronized Path dir(String name, String... args) {
+        return dirs.computeIfAbsent(name, n -> generate(n, List.of(args)));
     }
 
     public static Path file(String name) {
@@ -58,16 +65,20 @@ public final class PythonFixtures {
         }
     }
 
-    private static Path generate() {
-        Path module = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+    private static Path generate(String name, List<String> args) {
+        Path module = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+        // The script lives in the models module; tests of other modules find it through the parent folder.
         Path script = module.resolve("src/test/python/make_fixtures.py");
-        Path out = module.resolve("target/python-fixtures/paper");
+        if (!Files.exists(script)) script = module.resolveSibling("models").resolve("src/test/python/make_fixtures.py");
+        Path out = module.resolve("target/python-fixtures/" + name);
         String probe = run(List.of(PYTHON, "-c", "import torch, numpy"));
         if (probe != null) {
             fail("the weight-format tests need " + PYTHON + " with PyTorch and numpy (Debian: apt-get install "
                     + "python3-torch python3-numpy): " + probe);
         }
-        String error = run(List.of(PYTHON, script.toString(), out.toString()));
+        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), out.toString()));
+        command.addAll(args);
+        String error = run(command);
         if (error != null) fail("make_fixtures.py failed: " + error);
         return out;
     }

@@ -1,0 +1,138 @@
+package io.derain.pipeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.derain.models.weights.PythonFixtures;
+import io.derain.pipeline.source.TestMedia;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code derain run} end to end, in-process through the same picocli entry point as ./derain: real
+ * FFmpeg decode and encode, the generator with weights written by PyTorch (a tiny architecture of the
+ * paper's design, so the tests stay fast), outputs checked with an independent decoder.
+ */
+class RunCommandTest {
+    private static Path weights;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void tinyWeights() {
+        // Legacy (non-zip) torch.save format, like the released gen.pkl.
+        weights = PythonFixtures.dir("tiny", "--recurrent", "4", "--widths", "8,16,32").resolve("gen_legacy_v2.pkl");
+    }
+
+    private record Result(int exitCode, String err) {}
+
+    private static Result derain(String... args) {
+        StringWriter err = new StringWriter();
+        var cli = DerainCli.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, err.toString());
+    }
+
+    private List<Path> filesIn(Path folder) throws Exception {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void videoKeepsFrameCountRateSizeAndAudio() throws Exception {
+        Path out = dir.resolve("out.mp4");
+        Result r = derain("run", TestMedia.shortClip().toString(), "-o", out.toString(), "--weights", weights.toString(),
+                "--batch", "2", "-q");
+        assertEquals(0, r.exitCode(), r.err());
+        TestMedia.Probe p = TestMedia.probe(out);
+        assertEquals(38, p.frames());
+        assertEquals(25.0, p.frameRate(), 0.01);
+        assertEquals(1280, p.width());
+        assertEquals(720, p.height());
+        assertTrue(p.audioChannels() > 0, "audio stream kept");
+        assertEquals(TestMedia.probe(TestMedia.shortClip()).timestamps(), p.timestamps());
+        assertEquals(List.of(out), filesIn(dir), "no temporary files left");
+    }
+
+    @Test
+    void imageDirectoryWithLegacyWeightsKeepsNamesAndSizes() throws Exception {
+        Path out = dir.resolve("outdir");
+        Result r = derain("run", TestMedia.realRain().toString(), "-o", out.toString(), "--weights", weights.toString(), "-q");
+        assertEquals(0, r.exitCode(), r.err());
+        List<Path> inputs = filesIn(TestMedia.realRain());
+        List<Path> outputs = filesIn(out);
+        assertEquals(8, outputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            assertEquals(inputs.get(i).getFileName(), outputs.get(i).getFileName());
+            try (Mat in = opencv_imgcodecs.imread(inputs.get(i).toString());
+                 Mat o = opencv_imgcodecs.imread(outputs.get(i).toString())) {
+                assertEquals(in.cols(), o.cols(), outputs.get(i) + " width");
+                assertEquals(in.rows(), o.rows(), outputs.get(i) + " height");
+            }
+        }
+    }
+
+    @Test
+    void missingInputIsBadInput() throws Exception {
+        assertBadInput(dir.resolve("nope.mp4"), "nope.mp4", weights);
+    }
+
+    @Test
+    void textFileNamedMp4IsBadInput() throws Exception {
+        Path fake = dir.resolve("notes.mp4");
+        Files.writeString(fake, "these are not the frames you are looking for\n");
+        assertBadInput(fake, "notes.mp4", weights);
+    }
+
+    @Test
+    void truncatedMp4IsBadInput() throws Exception {
+        byte[] bytes = Files.readAllBytes(TestMedia.shortClip());
+        Path cut = dir.resolve("cut.mp4");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertBadInput(cut, "cut.mp4", weights);
+    }
+
+    @Test
+    void weightsWithAWrongShapeAreBadInput() throws Exception {
+        Path wrong = PythonFixtures.dir("tiny", "--recurrent", "4", "--widths", "8,16,32").resolve("gen_wrong_shape.pkl");
+        String message = assertBadInput(TestMedia.shortClip(), "gen_wrong_shape.pkl", wrong);
+        assertTrue(message.contains("conv1.0.weight"), message);
+    }
+
+    @Test
+    void noWeightsForThePaperModelSaysHowToPassThem() throws Exception {
+        String message = assertBadInput(TestMedia.shortClip(), "--weights", null);
+        assertTrue(message.contains("no weights are installed"), message);
+    }
+
+    /** Exit code 2, one line naming {@code named}, and nothing written. Returns the line. */
+    private String assertBadInput(Path input, String named, Path weightsFile) throws Exception {
+        Path out = dir.resolve("result.mp4");
+        Result r = weightsFile == null
+                ? derain("run", input.toString(), "-o", out.toString(), "--model", "paper", "-q")
+                : derain("run", input.toString(), "-o", out.toString(), "--weights", weightsFile.toString(), "-q");
+        assertEquals(2, r.exitCode(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, "one line: " + r.err());
+        assertTrue(lines[0].startsWith("derain: ") && lines[0].contains(named), lines[0]);
+        assertFalse(lines[0].contains("Exception"), lines[0]);
+        assertFalse(Files.exists(out), "no output file");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().contains("result")), "no temporary output left");
+        }
+        return lines[0];
+    }
+}
