@@ -4,6 +4,7 @@ import io.derain.models.generator.AttentiveGenerator;
 import io.derain.models.generator.GeneratorOutput;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /** The attentive generator with trained weights, in evaluation mode. */
 public final class GeneratorModel implements RestorationModel {
@@ -28,8 +29,8 @@ public final class GeneratorModel implements RestorationModel {
     }
 
     @Override
-    public void to(Device device) {
-        generator.to(device, false);
+    public void to(Device device, torch.ScalarType dtype) {
+        generator.to(device, dtype, false);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.derain.models.restore;
 
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * An image-to-image restoration network as the derain operator sees it: N×3×H×W BGR in [0, 1] in
@@ -15,8 +16,11 @@ public interface RestorationModel extends AutoCloseable {
 
     Restoration restore(Tensor image);
 
-    /** Moves the weights to {@code device} (the input must then live there too). */
-    void to(Device device);
+    /**
+     * Moves the weights to {@code device} and converts them to {@code dtype} (Float, BFloat16, Half); the
+     * input must then live there in that type too.
+     */
+    void to(Device device, torch.ScalarType dtype);
 
     /** Input height and width must be multiples of this. */
     default int sizeMultiple() { return 4; }

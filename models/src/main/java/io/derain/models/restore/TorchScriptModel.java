@@ -78,8 +78,8 @@ public final class TorchScriptModel implements RestorationModel {
     }
 
     @Override
-    public void to(Device device) {
-        module.to(device);
+    public void to(Device device, torch.ScalarType dtype) {
+        module.to(device, dtype);
     }
 
     @Override

@@ -23,31 +23,29 @@ import org.bytedeco.pytorch.global.torch;
 public final class DerainOperator implements FrameOperator {
     private final RestorationModel model;
     private final ComputeDevice device;
-    private final int maxBatch;
-    private final long maxPixels;
+    private final DerainSettings settings;
+    private final FrameInference inference;
     private final FrameTensors host;
     private final Scalar scale255 = new Scalar(255.0);
     private final ScalarOptional zero = new ScalarOptional(new Scalar(0.0));
     private final ScalarOptional one = new ScalarOptional(new Scalar(1.0));
 
-    /**
-     * @param model     takes ownership; moved to {@code device}
-     * @param maxBatch  frames per inference call
-     * @param maxPixels largest frame (width × height) accepted, to fail early rather than run out of memory
-     */
-    public DerainOperator(RestorationModel model, ComputeDevice device, int maxBatch, long maxPixels) {
-        if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
+    /** @param model takes ownership; moved to {@code device} in the settings' precision */
+    public DerainOperator(RestorationModel model, ComputeDevice device, DerainSettings settings) {
+        if (settings.precision() == Precision.FP16 && !device.isCuda()) {
+            throw new IllegalArgumentException("--precision fp16 needs a CUDA device; use bf16 on CPUs");
+        }
         this.model = model;
         this.device = device;
-        this.maxBatch = maxBatch;
-        this.maxPixels = maxPixels;
+        this.settings = settings;
+        this.inference = settings.inference();
         this.host = new FrameTensors(device.isCuda());
-        model.to(device.device());
+        model.to(device.device(), settings.precision().scalarType());
     }
 
     @Override
     public int maxBatch() {
-        return maxBatch;
+        return settings.maxBatch();
     }
 
     @Override
@@ -57,9 +55,9 @@ public final class DerainOperator implements FrameOperator {
             throw new IllegalArgumentException("frame " + width + "x" + height + " is too small (at least "
                     + m + "x" + m + " pixels)");
         }
-        if ((long) width * height > maxPixels) {
+        if ((long) width * height > settings.maxPixels()) {
             throw new IllegalArgumentException("frame " + width + "x" + height + " is too large (at most "
-                    + maxPixels + " pixels; use --max-pixels to raise the limit if memory allows)");
+                    + settings.maxPixels() + " pixels; use --max-pixels to raise the limit if memory allows)");
         }
     }
 
@@ -77,30 +75,26 @@ public final class DerainOperator implements FrameOperator {
         Tensor attentionOut = host.attentionBuffer();
         boolean withAttention;
         try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-            int m = model.sizeMultiple();
-            long padW = (m - w % m) % m, padH = (m - h % m) % m;
             Tensor x = input.to(device.device(), torch.ScalarType.Byte, device.isCuda(), false, new MemoryFormatOptional())
-                    .permute(0, 3, 1, 2).to(torch.ScalarType.Float).div_(scale255);
-            if (padW > 0 || padH > 0) {
-                x = torch.reflection_pad2d(x, 0, padW, 0, padH);
-            }
-            RestorationModel.Restoration r = model.restore(x);
-            output.copy_(toBytes(r.image(), h, w).permute(0, 2, 3, 1));
+                    .permute(0, 3, 1, 2).to(settings.precision().scalarType()).div_(scale255);
+            RestorationModel.Restoration r = inference.run(model, x);
+            output.copy_(toBytes(r.image()).permute(0, 2, 3, 1));
             withAttention = r.attention() != null;
             if (withAttention) {
-                attentionOut.copy_(toBytes(r.attention(), h, w).select(1, 0));
+                attentionOut.copy_(toBytes(r.attention()).select(1, 0));
             }
         }
         host.download(batch, withAttention);
     }
 
-    /** Crops the padding away and maps [0, 1] floats to rounded bytes, clamping what the model overshoots. */
-    private Tensor toBytes(Tensor t, int h, int w) {
-        return t.narrow(2, 0, h).narrow(3, 0, w).clamp(zero, one).mul(scale255).round_().to(torch.ScalarType.Byte);
+    /** Maps [0, 1] to rounded bytes, clamping what the model overshoots (the released script did not). */
+    private Tensor toBytes(Tensor t) {
+        return t.to(torch.ScalarType.Float).clamp(zero, one).mul(scale255).round_().to(torch.ScalarType.Byte);
     }
 
     public String describe() {
-        return model.describe() + " on " + device + ", batch " + maxBatch;
+        return model.describe() + " on " + device + ", " + settings.precision().name().toLowerCase()
+                + ", batch " + settings.maxBatch() + ", " + inference.describe();
     }
 
     @Override

@@ -30,9 +30,13 @@ class DerainOperatorTest {
             lastShape = image.sizes().vec().get();
             return new Restoration(image, image.narrow(1, 0, 1));
         }
-        @Override public void to(Device device) {}
+        @Override public void to(Device device, torch.ScalarType dtype) {}
         @Override public String describe() { return "identity"; }
         @Override public void close() {}
+    }
+
+    private static DerainSettings settings(int batch, long maxPixels) {
+        return new DerainSettings(batch, maxPixels, Precision.FP32, 0, 0, 0, 0);
     }
 
     private static VideoFrame randomFrame(int w, int h, long seed) {
@@ -52,7 +56,7 @@ class DerainOperatorTest {
     @Test
     void oddSizedFramesRoundTripExactlyThroughPaddingAndCropping() {
         IdentityModel identity = new IdentityModel();
-        try (DerainOperator op = new DerainOperator(identity, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), 4, 1 << 24)) {
+        try (DerainOperator op = new DerainOperator(identity, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), settings(4, 1 << 24))) {
             List<VideoFrame> batch = List.of(randomFrame(37, 29, 1), randomFrame(37, 29, 2), randomFrame(37, 29, 3));
             byte[][] before = batch.stream().map(f -> bytes(f.pixels())).toArray(byte[][]::new);
             op.apply(batch);
@@ -76,7 +80,7 @@ class DerainOperatorTest {
     void generatorRewritesFramesAndAttachesItsAttentionMap() {
         torch.manual_seed(7);
         var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
-        try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), 2, 1 << 24)) {
+        try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), settings(2, 1 << 24))) {
             VideoFrame f = randomFrame(50, 30, 4);
             byte[] before = bytes(f.pixels());
             op.apply(List.of(f));
@@ -87,10 +91,57 @@ class DerainOperatorTest {
 
     @Test
     void refusesFramesOutsideTheSizeLimits() {
-        try (DerainOperator op = new DerainOperator(new IdentityModel(), ComputeDevice.select(ComputeDevice.Kind.CPU, 0), 1, 1000)) {
+        try (DerainOperator op = new DerainOperator(new IdentityModel(), ComputeDevice.select(ComputeDevice.Kind.CPU, 0), settings(1, 1000))) {
             assertThrows(IllegalArgumentException.class, () -> op.checkFrameSize(100, 100));
             assertThrows(IllegalArgumentException.class, () -> op.checkFrameSize(2, 100));
             op.checkFrameSize(40, 25);
         }
+    }
+
+    private static DerainOperator identityOperator(DerainSettings settings) {
+        return new DerainOperator(new IdentityModel(), ComputeDevice.select(ComputeDevice.Kind.CPU, 0), settings);
+    }
+
+    @Test
+    void tilesBlendBackToTheExactFrame() {
+        // Identity per tile: any blending error (weights not summing to one, gaps) would show.
+        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 48, 12))) {
+            VideoFrame f = randomFrame(130, 70, 5);
+            byte[] before = bytes(f.pixels());
+            op.apply(List.of(f));
+            assertTrue(java.util.Arrays.equals(before, bytes(f.pixels())), "tiled identity changed pixels");
+            assertNotNull(f.attention());
+        }
+    }
+
+    @Test
+    void workResolutionKeepsFullResolutionDetailWhereTheModelChangesNothing() {
+        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 32, 20, 0, 0))) {
+            VideoFrame f = randomFrame(128, 72, 6);
+            byte[] before = bytes(f.pixels());
+            op.apply(List.of(f));
+            assertTrue(java.util.Arrays.equals(before, bytes(f.pixels())), "noise detail lost at work resolution");
+            assertEquals(128 * 72, f.attention().remaining());
+        }
+    }
+
+    @Test
+    void bf16StaysCloseToFp32() {
+        byte[][] results = new byte[2][];
+        Precision[] precisions = {Precision.FP32, Precision.BF16};
+        for (int i = 0; i < 2; i++) {
+            torch.manual_seed(11);
+            var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
+            try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0),
+                    new DerainSettings(1, 1 << 24, precisions[i], 0, 0, 0, 0))) {
+                VideoFrame f = randomFrame(64, 48, 8);
+                op.apply(List.of(f));
+                results[i] = bytes(f.pixels());
+            }
+        }
+        double sum = 0;
+        for (int p = 0; p < results[0].length; p++) sum += Math.abs((results[0][p] & 0xff) - (results[1][p] & 0xff));
+        double mean = sum / results[0].length;
+        assertTrue(mean < 3.0, "bf16 differs from fp32 by " + mean + " on average");
     }
 }

@@ -1,6 +1,8 @@
 package io.derain.pipeline.cli;
 
 import io.derain.operators.derain.ComputeDevice;
+import io.derain.operators.derain.DerainSettings;
+import io.derain.operators.derain.Precision;
 import picocli.CommandLine.Option;
 
 /** Where and how inference runs. */
@@ -20,6 +22,36 @@ final class ComputeOptions {
     @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "8294400",
             description = "Largest frame accepted, width x height (default: ${DEFAULT-VALUE}, 3840x2160).")
     long maxPixels;
+
+    @Option(names = "--precision", paramLabel = "fp32|bf16|fp16", defaultValue = "fp32",
+            description = "Inference arithmetic: fp32 (default), bf16 (fast on CPUs with AVX-512 BF16), fp16 (CUDA).")
+    String precision;
+
+    @Option(names = "--work-size", paramLabel = "WxH",
+            description = "Run the model on frames downscaled to fit WxH and apply its correction at full size.")
+    String workSize;
+
+    @Option(names = "--tile", paramLabel = "N", defaultValue = "0",
+            description = "Full-resolution inference in N x N tiles (overlapping by --tile-overlap).")
+    int tile;
+
+    @Option(names = "--tile-overlap", paramLabel = "N", defaultValue = "64",
+            description = "Pixels shared by neighbouring tiles (default: ${DEFAULT-VALUE}).")
+    int tileOverlap;
+
+    DerainSettings settings() {
+        int ww = 0, wh = 0;
+        if (workSize != null) {
+            String[] p = workSize.toLowerCase(java.util.Locale.ROOT).split("x");
+            try {
+                ww = Integer.parseInt(p[0]);
+                wh = Integer.parseInt(p[1]);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--work-size: expected WxH such as 640x360, got '" + workSize + "'");
+            }
+        }
+        return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap);
+    }
 
     ComputeDevice select() {
         ComputeDevice.Kind kind;

@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
             SourceInfo info = source.info();
             ComputeDevice device = compute.select();
             RestorationModel model = ModelCatalog.open(modelOptions.model, modelOptions.weights);
-            try (DerainOperator operator = new DerainOperator(model, device, compute.batch, compute.maxPixels)) {
+            try (DerainOperator operator = new DerainOperator(model, device, compute.settings())) {
                 checkFrameSize(operator, info);
                 if (!quiet) System.err.println("derain: " + operator.describe());
                 try (FrameSink sink = Sinks.open(output, info, overwrite);
