@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code derain eval --pairs DIR}: how well a model removes drops, in the paper's measures. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Derains DIR/rainy/* with a model and compares rainy input and derained output with "
+        description = {"Scores a model (or derained images) on rainy/clean pairs: PSNR, SSIM, mask IoU.",
+                "Derains DIR/rainy/* with a model and compares rainy input and derained output with "
                 + "DIR/clean/* (same file names): PSNR and SSIM on BT.601 luminance as in the paper, the gain "
                 + "in dB, and where DIR/mask/* exists the IoU of the model's attention map with the drop mask.",
                 "With --outputs, scores images derained elsewhere instead (no model is loaded).",

@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code derain synth INPUT -o OUTPUT}: makes clean footage rainy, with exact drop masks. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
-        description = {"Rains on clean footage with the project's raindrop simulation: drops land, grow, merge "
-                + "and run down across frames (one simulation per job), refracting the scene.",
+        description = {"Makes clean footage rainy, with exact drop masks: training/evaluation pairs or a rainy video.",
+                "Uses the project's raindrop simulation: drops land, grow, merge and run down across frames "
+                        + "(one simulation per job), refracting the scene.",
                 "OUTPUT a directory (or a name without extension): pairs for training and 'derain eval', "
                         + "OUTPUT/rainy/00000.png, OUTPUT/clean/00000.png, OUTPUT/mask/00000.png (0/255).",
                 "OUTPUT a video (mp4, mkv, mov, m4v): the rainy video, audio kept, plus its masks in "

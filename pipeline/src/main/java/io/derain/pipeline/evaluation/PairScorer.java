@@ -46,8 +46,8 @@ public final class PairScorer {
             Luma.of(ImageFiles.bytes(mat), width, height, (int) mat.step(), rainy);
         }
         Luma.of(derainedBgr, width, height, stride, derained);
-        Quality before = quality(rainy, width, height);
-        Quality after = quality(derained, width, height);
+        Quality before = quality(cleanFile, rainy, width, height);
+        Quality after = quality(cleanFile, derained, width, height);
         return new ImageScore(name, before, after, maskIoU(name, attention, width, height));
     }
 
@@ -58,11 +58,11 @@ public final class PairScorer {
         }
     }
 
-    private Quality quality(double[] image, int width, int height) {
+    private Quality quality(Path cleanFile, double[] image, int width, int height) {
         try {
             return new Quality(Psnr.of(image, clean, width * height), ssim.of(image, clean, width, height));
-        } catch (IllegalArgumentException e) {
-            throw new InputException(pairs.root() + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) { // smaller than the SSIM window
+            throw new InputException(cleanFile + ": " + e.getMessage());
         }
     }
 
