@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Removes raindrops from video and images with the attentive generator (Qian et al., CVPR 2018).",
-        subcommands = {RunCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, SynthCommand.class, EvalCommand.class, TrainCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 2 bad usage or bad input, 1 failure while running."})
 public final class DerainCli implements Runnable {
 

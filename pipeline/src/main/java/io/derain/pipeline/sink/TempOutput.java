@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * final rename is atomic), renamed into place by {@link #commit()} or deleted by {@link #discard()}.
  * Readers of the final path see the old output or the complete new one, never half of one.
  */
-final class TempOutput {
+public final class TempOutput {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path target;
@@ -35,7 +35,7 @@ final class TempOutput {
     }
 
     /** Reserves {@code .name.partial-<random>.ext} beside {@code target}; the extension tells encoders the format. */
-    static TempOutput file(Path target, boolean overwrite) throws IOException {
+    public static TempOutput file(Path target, boolean overwrite) throws IOException {
         checkTarget(target, overwrite, false);
         Path temp = target.resolveSibling(tempName(target, "partial"));
         Files.createFile(temp); // default permissions (umask), unlike Files.createTempFile's 0600
@@ -43,18 +43,18 @@ final class TempOutput {
     }
 
     /** Creates an empty hidden directory beside {@code target} to fill. */
-    static TempOutput directory(Path target, boolean overwrite) throws IOException {
+    public static TempOutput directory(Path target, boolean overwrite) throws IOException {
         checkTarget(target, overwrite, true);
         Path temp = target.resolveSibling(tempName(target, "partial"));
         Files.createDirectory(temp);
         return new TempOutput(target, temp, true, overwrite);
     }
 
-    Path temp() { return temp; }
-    Path target() { return target; }
+    public Path temp() { return temp; }
+    public Path target() { return target; }
 
     /** Moves the finished output to its final name, replacing an old one only if overwriting was allowed. */
-    void commit() throws IOException {
+    public void commit() throws IOException {
         if (done) throw new IllegalStateException(target + ": output already committed or discarded");
         if (!overwrite && Files.exists(target) && !isEmptyDirectory(target)) {
             throw new InputException(target + ": appeared while writing; not overwriting it");
@@ -68,7 +68,7 @@ final class TempOutput {
     }
 
     /** Deletes whatever was written; safe to call after commit (then it does nothing). */
-    void discard() {
+    public void discard() {
         if (done) return;
         done = true;
         try {

@@ -1,0 +1,108 @@
+package io.derain.pipeline.cli;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.derain.models.generator.AttentiveGenerator;
+import io.derain.models.generator.GeneratorConfig;
+import io.derain.models.weights.StateDict;
+import io.derain.operators.frame.VideoFrame;
+import io.derain.pipeline.source.TestMedia;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** derain eval on a tiny pairs directory made by derain synth from two small still images. */
+class EvalCommandTest {
+    @TempDir static Path tmp;
+    private static Path pairs;
+
+    @BeforeAll
+    static void makePairs() throws Exception {
+        Path clean = Files.createDirectory(tmp.resolve("clean-stills"));
+        for (int t = 0; t < 2; t++) {
+            VideoFrame frame = TestMedia.gradient(96, 64, 7 * t);
+            try (BytePointer data = new BytePointer(frame.pixels());
+                 Mat mat = new Mat(64, 96, CV_8UC3, data, frame.stride())) {
+                assertTrue(imwrite(clean.resolve("still" + t + ".png").toString(), mat));
+            }
+        }
+        pairs = tmp.resolve("pairs");
+        CliRun run = CliRun.of("synth", clean.toString(), "-o", pairs.toString(), "--density", "0.3", "-q");
+        assertEquals(0, run.exitCode(), run.err());
+    }
+
+    @Test
+    void outputsEqualToCleanScorePerfectly() throws Exception {
+        Path json = tmp.resolve("perfect.json");
+        CliRun run = CliRun.of("eval", "--pairs", pairs.toString(), "--outputs", pairs.resolve("clean").toString(),
+                "--json", json.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("00000.png") && run.out().contains("mean"), run.out());
+        String text = Files.readString(json);
+        assertEquals(3, count(text, "\"derained\": {\"psnr\": 100.0000, \"ssim\": 1.000000}"), text);
+        for (double gain : numbers(text, "gainDb")) assertTrue(gain > 0, "gain " + gain);
+        for (double ssim : numbers(text, "ssim")) assertTrue(ssim > 0 && ssim <= 1, "ssim " + ssim);
+        assertTrue(text.contains("\"maskIoU\": null"), "no attention map without a model");
+    }
+
+    @Test
+    void modelRunScoresEveryPairWithItsAttentionMap() throws Exception {
+        Path weights = tmp.resolve("lite-random.ckpt");
+        torch.manual_seed(3);
+        try (AttentiveGenerator generator = new AttentiveGenerator(GeneratorConfig.LITE);
+             StateDict state = StateDict.of(generator, "test fixture")) {
+            state.metadata().putAll(GeneratorConfig.LITE.toMetadata());
+            state.write(weights);
+        }
+        Path json = tmp.resolve("model.json");
+        CliRun run = CliRun.of("eval", "--pairs", pairs.toString(), "--weights", weights.toString(),
+                "--device", "cpu", "--batch", "2", "--json", json.toString(), "-q");
+        assertEquals(0, run.exitCode(), run.err());
+        String text = Files.readString(json);
+        assertEquals(3, numbers(text, "maskIoU").size(), "an IoU for both pairs and the mean: " + text);
+        for (double iou : numbers(text, "maskIoU")) assertTrue(iou >= 0 && iou <= 1, "iou " + iou);
+        assertTrue(text.contains("lite"), "names the model: " + text);
+    }
+
+    @Test
+    void badInputExitsWith2() throws Exception {
+        CliRun missing = CliRun.of("eval", "--pairs", tmp.resolve("nowhere").toString(), "--outputs", tmp.toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("nowhere"), missing.err());
+
+        Path existing = Files.writeString(tmp.resolve("existing.json"), "{}");
+        CliRun refused = CliRun.of("eval", "--pairs", pairs.toString(), "--outputs", pairs.resolve("clean").toString(),
+                "--json", existing.toString());
+        assertEquals(2, refused.exitCode());
+        assertEquals("{}", Files.readString(existing));
+
+        CliRun noOutputs = CliRun.of("eval", "--pairs", pairs.toString(), "--outputs", tmp.resolve("clean-stills").toString());
+        assertEquals(2, noOutputs.exitCode(), "outputs named differently from the pairs");
+        assertTrue(noOutputs.err().contains("00000.png"), noOutputs.err());
+        assertFalse(noOutputs.err().strip().contains("\n"), noOutputs.err());
+    }
+
+    private static int count(String text, String what) {
+        return text.split(Pattern.quote(what), -1).length - 1;
+    }
+
+    private static List<Double> numbers(String json, String key) {
+        List<Double> values = new ArrayList<>();
+        Matcher m = Pattern.compile("\"" + key + "\": (-?[0-9.]+)").matcher(json);
+        while (m.find()) values.add(Double.parseDouble(m.group(1)));
+        return values;
+    }
+}
