@@ -106,7 +106,7 @@ final class EvalCommand implements Callable<Integer> {
     private EvaluationReport scoreModel(PairsDirectory pairs) throws IOException {
         ComputeDevice device = compute.select();
         RestorationModel model = ModelCatalog.open(modelOptions.model, modelOptions.weights);
-        try (DerainOperator operator = new DerainOperator(model, device, compute.batch, compute.maxPixels);
+        try (DerainOperator operator = new DerainOperator(model, device, compute.settings());
              ImageSource source = ImageSource.open(pairs.rainyDirectory());
              EvaluationSink sink = new EvaluationSink(new PairScorer(pairs, maskThreshold));
              ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null)) {
