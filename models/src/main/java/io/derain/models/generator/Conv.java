@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.global.torch;
  * A 2-D convolution with PyTorch's parameter names and layouts ({@code weight}, {@code bias}; transposed
  * convolutions store their weight in × out × k × k) and PyTorch's default initialisation.
  */
-final class Conv extends Module {
+public final class Conv extends Module {
     private final Tensor weight;
     private final TensorOptional bias;
     private final long[] stride;
@@ -41,23 +41,23 @@ final class Conv extends Module {
         return torch.rand(shape).sub_(new Scalar(0.5)).mul_(new Scalar(2 * bound));
     }
 
-    static Conv of(int in, int out, int kernel, int padding) {
+    public static Conv of(int in, int out, int kernel, int padding) {
         return new Conv(in, out, kernel, 1, padding, 1, false);
     }
 
-    static Conv strided(int in, int out, int kernel, int stride, int padding) {
+    public static Conv strided(int in, int out, int kernel, int stride, int padding) {
         return new Conv(in, out, kernel, stride, padding, 1, false);
     }
 
-    static Conv dilated(int in, int out, int kernel, int dilation) {
+    public static Conv dilated(int in, int out, int kernel, int dilation) {
         return new Conv(in, out, kernel, 1, dilation, dilation, false);
     }
 
-    static Conv transposed(int in, int out, int kernel, int stride, int padding) {
+    public static Conv transposed(int in, int out, int kernel, int stride, int padding) {
         return new Conv(in, out, kernel, stride, padding, 1, true);
     }
 
-    Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x) {
         return transposed
                 ? torch.conv_transpose2d(x, weight, bias, stride, padding, new long[] {0, 0}, 1, dilation)
                 : torch.conv2d(x, weight, bias, stride, padding, dilation, 1);

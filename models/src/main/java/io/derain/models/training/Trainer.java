@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * Trains the attentive generator on synthetic pairs with the paper's losses; checkpoints every N steps
@@ -19,12 +20,21 @@ public final class Trainer {
     private final Map<String, String> notes;
     private final Consumer<String> log;
     private final GeneratorLoss loss;
+    private final AdversarialTraining adversarial;
 
     /**
      * @param notes recorded in every checkpoint (data used, command line) so weights say how they were made
      */
     public Trainer(AttentiveGenerator generator, SampleSource data, TrainingSettings settings,
                    TrainingCheckpoint checkpoint, Map<String, String> notes, Consumer<String> log) {
+        this(generator, data, settings, checkpoint, notes, log, null);
+    }
+
+    /** @param adversarial the discriminator and its losses, or null to train without them */
+    public Trainer(AttentiveGenerator generator, SampleSource data, TrainingSettings settings,
+                   TrainingCheckpoint checkpoint, Map<String, String> notes, Consumer<String> log,
+                   AdversarialTraining adversarial) {
+        this.adversarial = adversarial;
         this.generator = generator;
         this.data = data;
         this.settings = settings;
@@ -41,6 +51,7 @@ public final class Trainer {
             long step = 0;
             if (resume && checkpoint.exists()) {
                 step = checkpoint.restore(generator, adam);
+                if (adversarial != null) checkpoint.restore(adversarial);
                 log.accept(String.format("resumed from %s at step %d", checkpoint.weightsFile(), step));
             }
             long windowStart = System.nanoTime();
@@ -48,6 +59,7 @@ public final class Trainer {
             int inWindow = 0;
             while (step < settings.steps()) {
                 adam.setLearningRate(settings.learningRateAt(step));
+                if (adversarial != null) adversarial.setLearningRate(settings.learningRateAt(step));
                 TrainingBatch batch = data.batch(step, settings.batchSize(), settings.crop());
                 try (PointerScope scope = new PointerScope()) {
                     scope.attach(batch.rainy());
@@ -55,8 +67,13 @@ public final class Trainer {
                     scope.attach(batch.mask());
                     GeneratorOutput out = generator.forward(batch.rainy());
                     GeneratorLoss.Terms terms = loss.compute(out, batch);
-                    terms.total().backward();
+                    Tensor total = terms.total();
+                    if (adversarial != null) total = total.add(adversarial.generatorTerm(out.image()));
+                    total.backward();
                     adam.step();
+                    if (adversarial != null) {
+                        adversarial.discriminatorStep(batch.clean(), out.image().detach(), out.finalAttention().detach());
+                    }
                     sums[0] += terms.total().item_double();
                     sums[1] += terms.attention().item_double();
                     sums[2] += terms.multiScale().item_double();
@@ -75,6 +92,7 @@ public final class Trainer {
                     windowStart = System.nanoTime();
                 }
                 if (step % settings.checkpointEvery() == 0 || step == settings.steps()) {
+                    if (adversarial != null) checkpoint.save(adversarial); // before the weights: they mark the step
                     checkpoint.save(generator, adam, step, notes);
                 }
             }

@@ -47,6 +47,16 @@ public final class TrainingCheckpoint {
         }
     }
 
+    /** Saves the discriminator and its optimizer beside the generator's files. */
+    public void save(AdversarialTraining adversarial) throws java.io.IOException {
+        adversarial.save(directory);
+    }
+
+    /** Restores the discriminator, if this checkpoint has one. */
+    public void restore(AdversarialTraining adversarial) {
+        adversarial.restore(directory);
+    }
+
     /** The architecture the checkpoint was trained with. */
     public GeneratorConfig config() {
         try (StateDict weights = StateDict.read(weightsFile())) {

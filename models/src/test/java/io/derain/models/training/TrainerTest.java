@@ -119,4 +119,20 @@ class TrainerTest {
         }
         assertTrue(losses.get(losses.size() - 1) < 0.7 * losses.get(0), "loss did not fall: " + losses);
     }
+
+    @Test
+    void adversarialOptionTrainsAndResumesTheDiscriminator(@TempDir Path tmp) throws Exception {
+        torch.manual_seed(5);
+        List<String> log = new ArrayList<>();
+        try (AttentiveGenerator g = new AttentiveGenerator(TINY); SyntheticPairs pairs = new SyntheticPairs(scenes(), 5);
+             AdversarialTraining gan = new AdversarialTraining(1e-3)) {
+            new Trainer(g, pairs, settings(2), new TrainingCheckpoint(tmp), Map.of(), log::add, gan).run(false);
+        }
+        assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("discriminator.ckpt")));
+        try (AttentiveGenerator g = new AttentiveGenerator(TINY); SyntheticPairs pairs = new SyntheticPairs(scenes(), 5);
+             AdversarialTraining gan = new AdversarialTraining(1e-3)) {
+            new Trainer(g, pairs, settings(3), new TrainingCheckpoint(tmp), Map.of(), log::add, gan).run(true);
+        }
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("step 3/3")), String.valueOf(log));
+    }
 }

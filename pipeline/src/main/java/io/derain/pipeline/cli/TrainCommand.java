@@ -4,6 +4,7 @@ import io.derain.models.generator.AttentiveGenerator;
 import io.derain.models.generator.GeneratorConfig;
 import io.derain.models.restore.GeneratorModel;
 import io.derain.models.restore.ModelCatalog;
+import io.derain.models.training.AdversarialTraining;
 import io.derain.models.training.CleanImage;
 import io.derain.models.training.SyntheticPairs;
 import io.derain.models.training.Trainer;
@@ -54,6 +55,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "5e-4") double learningRate;
     @Option(names = "--l1-weight", defaultValue = "1.0") double l1Weight;
     @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--adversarial", description = "Also train the paper's attentive discriminator and use its "
+            + "adversarial loss (weight 0.01); several times slower per step on a CPU.") boolean adversarial;
     @Option(names = "--resume", description = "Continue from DIR's checkpoint if there is one.") boolean resume;
     @Option(names = "--checkpoint-every", defaultValue = "250") long checkpointEvery;
     @Option(names = "--log-every", defaultValue = "25") long logEvery;
@@ -89,10 +92,11 @@ final class TrainCommand implements Callable<Integer> {
                     + ", " + images.size() + " frames");
             notes.put("training.settings", settings.toString());
             try (AttentiveGenerator generator = new AttentiveGenerator(config);
-                 SyntheticPairs data = new SyntheticPairs(images, seed)) {
+                 SyntheticPairs data = new SyntheticPairs(images, seed);
+                 AdversarialTraining gan = adversarial ? new AdversarialTraining(learningRate) : null) {
                 if (init != null && !(resume && checkpoint.exists())) initialise(generator, log);
                 log.accept(String.format("training %s (%s) on %d frames: %s", config.name(), config, images.size(), settings));
-                new Trainer(generator, data, settings, checkpoint, notes, log).run(resume);
+                new Trainer(generator, data, settings, checkpoint, notes, log, gan).run(resume);
                 log.accept("done: " + checkpoint.weightsFile());
             }
         }
