@@ -50,7 +50,7 @@ final class EncodeStage implements Runnable {
             control.checkNotAborted();
             long start = System.nanoTime();
             sink.commit();
-            meter.record(start);
+            meter.addBusy(start);
         } catch (Throwable t) {
             control.fail(t);
         }

@@ -25,6 +25,11 @@ public final class StageMeter {
         return now;
     }
 
+    /** Adds work that is not a unit of its own (an encoder's final flush) to the busy time. */
+    void addBusy(long startNanos) {
+        busyNanos += System.nanoTime() - startNanos;
+    }
+
     public String name() { return name; }
     /** Units of work done: items read, batches inferred, items written. */
     public long count() { return count; }

@@ -160,8 +160,13 @@ public final class StagedPipeline {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
-    /** After a failure, items may be left in the queues: free their audio now rather than at some GC. */
+    /**
+     * After a failure, items may be left in the queues: free their audio now rather than at some GC. Frames
+     * written after the decoder's last read go back to the source here (its thread has ended).
+     */
     private void releaseLeftovers() {
+        VideoFrame frame;
+        while ((frame = returned.poll()) != null) source.recycle(frame);
         MediaItem item;
         while ((item = decoded.drain()) != null) {
             if (item instanceof AudioItem a) a.samples().close();
