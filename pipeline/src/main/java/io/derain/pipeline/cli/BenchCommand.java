@@ -22,7 +22,7 @@ import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.Sources;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +36,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.Loader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code derain bench INPUT}: where the time goes. Measures, on the first {@code --frames} frames of INPUT,
@@ -68,6 +70,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ComputeOptions compute;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (frames < 1) throw new IllegalArgumentException("--frames must be at least 1");
@@ -94,11 +99,13 @@ final class BenchCommand implements Callable<Integer> {
             FfmpegRun ffmpeg = ffmpeg(info, endToEnd.frames(), dir.resolve("ffmpeg.mp4"));
             Map<String, Object> result = result(operator, info, modelOnly, endToEnd, identity, ffmpeg,
                     ProcessMemory.peakRssBytes(), ProcessMemory.rssBytes() - rssAfterWarmup);
+            PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                System.out.println(Json.write(result));
+                out.println(Json.write(result));
             } else {
-                printText(System.out, result, modelOnly, endToEnd, identity, ffmpeg);
+                printText(out, result, modelOnly, endToEnd, identity, ffmpeg);
             }
+            out.flush();
         } finally {
             deleteRecursively(dir);
         }
@@ -150,10 +157,12 @@ final class BenchCommand implements Callable<Integer> {
      */
     private FfmpegRun ffmpeg(SourceInfo info, long frameCount, Path output) {
         List<String> command = new ArrayList<>();
+        String error = null;
         try {
-            command.add(Loader.load(org.bytedeco.ffmpeg.ffmpeg.class));
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
-            return new FfmpegRun(List.of("ffmpeg"), 0, 0, "no bundled ffmpeg executable: " + e.getMessage());
+            command.add(bundledFfmpeg());
+        } catch (IOException | RuntimeException e) {
+            command.add("ffmpeg");
+            error = "the bundled ffmpeg cannot run: " + e.getMessage();
         }
         double fps = info.frameRate();
         long pixels = (long) (info.width() & ~1) * (info.height() & ~1);
@@ -170,9 +179,10 @@ final class BenchCommand implements Callable<Integer> {
             command.addAll(List.of("-c:a", "aac", "-b:a", Integer.toString(audioBitrate)));
         }
         command.addAll(List.of("-movflags", "+faststart", output.toString()));
+        if (error != null) return new FfmpegRun(command, 0, 0, error);
         try {
             long start = System.nanoTime();
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             int code = p.waitFor();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -183,6 +193,30 @@ final class BenchCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return new FfmpegRun(command, 0, 0, "interrupted");
         }
+    }
+
+    /**
+     * The ffmpeg executable of the bytedeco artifact, unpacked into JavaCPP's cache. Not through
+     * {@code Loader.load(ffmpeg.class)}: that also loads the JNI of libavdevice, which this build lacks.
+     */
+    private static String bundledFfmpeg() throws IOException {
+        java.io.File exe = Loader.cacheResource(org.bytedeco.ffmpeg.ffmpeg.class,
+                Loader.getPlatform() + "/ffmpeg");
+        if (exe == null) throw new IOException("not in the ffmpeg artifact for " + Loader.getPlatform());
+        if (!exe.canExecute() && !exe.setExecutable(true)) throw new IOException(exe + " is not executable");
+        // It links libpulse (for libavdevice), which a server may lack: say so rather than fail later.
+        Process p = new ProcessBuilder(exe.getAbsolutePath(), "-hide_banner", "-version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException(out.lines().filter(l -> !l.isBlank()).findFirst().orElse("exit " + p.exitValue())
+                        + (out.contains("libpulse") ? " (Debian: apt-get install libpulse0)" : ""));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        return exe.getAbsolutePath();
     }
 
     private Map<String, Object> result(DerainOperator operator, SourceInfo info, ModelOnly modelOnly, JobReport endToEnd,
@@ -237,7 +271,7 @@ final class BenchCommand implements Callable<Integer> {
         return b > 0 ? a / b : null;
     }
 
-    private void printText(PrintStream out, Map<String, Object> r, ModelOnly modelOnly, JobReport endToEnd,
+    private void printText(PrintWriter out, Map<String, Object> r, ModelOnly modelOnly, JobReport endToEnd,
                            JobReport identity, FfmpegRun ffmpeg) {
         out.printf("derain bench: %s, %sx%s, %d frames, %s, %d cores%n", r.get("input"), r.get("width"), r.get("height"),
                 modelOnly.frames(), r.get("operator"), r.get("cores"));
@@ -261,7 +295,7 @@ final class BenchCommand implements Callable<Integer> {
                 ((Number) r.get("rss_growth_after_warmup_bytes")).longValue() / 1048576.0);
     }
 
-    private static void printStages(PrintStream out, JobReport report) {
+    private static void printStages(PrintWriter out, JobReport report) {
         for (StageStats s : report.stages()) {
             out.printf("    %-7s busy %6.2f s (%3.0f%%)", s.name(), s.busySeconds(), 100 * s.utilisation());
             if (s.inputQueue() != null) {
