@@ -35,6 +35,7 @@ final class DecodeStage implements Runnable {
     public void run() {
         try {
             while (true) {
+                control.checkNotAborted(); // the queue only notices once it is full
                 recycleReturned();
                 if (control.stopRequested()) {
                     cutShort = true;

@@ -18,9 +18,12 @@ public record PipelineSettings(int queuedFrames, int queuedBatches, Duration max
         if (maxBatchWait.isNegative()) throw new IllegalArgumentException("maxBatchWait must not be negative");
     }
 
-    /** One batch of decoded frames ahead of inference and one inferred batch ahead of the encoder. */
+    /**
+     * Two batches of decoded items ahead of inference (audio blocks take slots too: about two per frame)
+     * and one inferred batch ahead of the encoder.
+     */
     public static PipelineSettings forBatch(int batch) {
-        return new PipelineSettings(Math.max(2, batch), 1, Duration.ZERO);
+        return new PipelineSettings(Math.max(4, 2 * batch), 1, Duration.ZERO);
     }
 
     public PipelineSettings withMaxBatchWait(Duration wait) {
