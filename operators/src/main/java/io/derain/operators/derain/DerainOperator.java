@@ -30,9 +30,13 @@ public final class DerainOperator implements FrameOperator {
     private final ScalarOptional zero = new ScalarOptional(new Scalar(0.0));
     private final ScalarOptional one = new ScalarOptional(new Scalar(1.0));
 
-    /** @param model takes ownership; moved to {@code device} in the settings' precision */
+    /**
+     * @param model takes ownership (closed here too if the operator cannot be built); moved to
+     *              {@code device} in the settings' precision
+     */
     public DerainOperator(RestorationModel model, ComputeDevice device, DerainSettings settings) {
         if (settings.precision() == Precision.FP16 && !device.isCuda()) {
+            model.close();
             throw new IllegalArgumentException("--precision fp16 needs a CUDA device; use bf16 on CPUs");
         }
         this.model = model;

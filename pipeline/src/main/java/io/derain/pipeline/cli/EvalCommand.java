@@ -1,15 +1,12 @@
 package io.derain.pipeline.cli;
 
-import io.derain.models.restore.ModelCatalog;
-import io.derain.models.restore.RestorationModel;
-import io.derain.operators.derain.ComputeDevice;
 import io.derain.operators.derain.DerainOperator;
 import io.derain.pipeline.evaluation.EvaluationReport;
 import io.derain.pipeline.evaluation.EvaluationSink;
 import io.derain.pipeline.evaluation.ImageScore;
 import io.derain.pipeline.evaluation.PairScorer;
 import io.derain.pipeline.evaluation.PairsDirectory;
-import io.derain.pipeline.runtime.Pipeline;
+import io.derain.pipeline.runtime.StagedPipeline;
 import io.derain.pipeline.runtime.ProgressListener;
 import io.derain.pipeline.sink.TempOutput;
 import io.derain.pipeline.source.ImageSource;
@@ -104,14 +101,12 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private EvaluationReport scoreModel(PairsDirectory pairs) throws IOException {
-        ComputeDevice device = compute.select();
-        RestorationModel model = ModelCatalog.open(modelOptions.model, modelOptions.weights);
-        try (DerainOperator operator = new DerainOperator(model, device, compute.settings());
+        try (DerainOperator operator = modelOptions.openOperator(compute);
              ImageSource source = ImageSource.open(pairs.rainyDirectory());
              EvaluationSink sink = new EvaluationSink(new PairScorer(pairs, maskThreshold));
              ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null)) {
             if (!quiet) System.err.println("derain eval: " + operator.describe());
-            new Pipeline(source, operator, sink).run(quiet ? ProgressListener.NONE : progress);
+            new StagedPipeline(source, operator, sink).run(quiet ? ProgressListener.NONE : progress);
             return new EvaluationReport(pairsDirectory.toString(), operator.describe(), maskThreshold, sink.scores());
         }
     }

@@ -1,5 +1,9 @@
 package io.derain.pipeline.cli;
 
+import io.derain.models.restore.ModelCatalog;
+import io.derain.operators.derain.ComputeDevice;
+import io.derain.operators.derain.DerainOperator;
+import io.derain.operators.derain.DerainSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -14,4 +18,11 @@ final class ModelOptions {
             description = "Architecture (lite: the bundled CPU-sized model; paper: the released configuration) "
                     + "or a TorchScript image-to-image model file. Default: ${DEFAULT-VALUE}.")
     String model;
+
+    /** The derain operator for these options: settings checked first, so bad options load no model. */
+    DerainOperator openOperator(ComputeOptions compute) {
+        DerainSettings settings = compute.settings();
+        ComputeDevice device = compute.select();
+        return new DerainOperator(ModelCatalog.open(model, weights), device, settings);
+    }
 }

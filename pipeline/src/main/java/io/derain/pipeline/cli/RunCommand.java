@@ -1,19 +1,21 @@
 package io.derain.pipeline.cli;
 
-import io.derain.models.restore.ModelCatalog;
-import io.derain.models.restore.RestorationModel;
-import io.derain.operators.derain.ComputeDevice;
 import io.derain.operators.derain.DerainOperator;
 import io.derain.pipeline.InputException;
+import io.derain.pipeline.metrics.MetricsServer;
+import io.derain.pipeline.metrics.PipelineMetrics;
 import io.derain.pipeline.runtime.JobReport;
-import io.derain.pipeline.runtime.Pipeline;
 import io.derain.pipeline.runtime.ProgressListener;
+import io.derain.pipeline.runtime.StagedPipeline;
+import io.derain.pipeline.runtime.StopOnShutdown;
 import io.derain.pipeline.sink.FrameSink;
 import io.derain.pipeline.sink.Sinks;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.Sources;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +26,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Removes raindrops from a video file, an image, or a directory of images.",
                 "Video is re-encoded as H.264 (audio kept); images keep their format. The output appears "
-                        + "under its name only when complete."})
+                        + "under its name only when complete.",
+                "SIGTERM or Ctrl-C stops reading, finishes the frames in inference and keeps the output with "
+                        + "every frame written so far (exit code 143 or 130)."})
 final class RunCommand implements Callable<Integer> {
+    /** Exit code of a run stopped before the end of its input (128 + SIGTERM, as a shell reports it). */
+    static final int STOPPED = 143;
+    /** How long a stop may take before the JVM exits anyway (leaving no output). */
+    private static final Duration STOP_GRACE = Duration.ofMinutes(2);
 
     @Parameters(index = "0", paramLabel = "INPUT",
             description = "A video file (mp4, mkv, mov, avi, ...), an image (jpg, png), or a directory of images.")
@@ -41,6 +49,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the job runs.")
+    Integer metricsPort;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -49,22 +61,53 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new IllegalArgumentException("--metrics-port: expected 0 to 65535, got " + metricsPort);
+        }
         try (FrameSource source = Sources.open(input)) {
             SourceInfo info = source.info();
-            ComputeDevice device = compute.select();
-            RestorationModel model = ModelCatalog.open(modelOptions.model, modelOptions.weights);
-            try (DerainOperator operator = new DerainOperator(model, device, compute.settings())) {
+            try (DerainOperator operator = modelOptions.openOperator(compute)) {
                 checkFrameSize(operator, info);
                 if (!quiet) System.err.println("derain: " + operator.describe());
                 try (FrameSink sink = Sinks.open(output, info, overwrite);
-                     ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null)) {
-                    JobReport report = new Pipeline(source, operator, sink).run(quiet ? ProgressListener.NONE : progress);
-                    System.err.printf("derain: wrote %s: %d frames in %.1f s (%.2f fps)%n",
-                            output, report.frames(), report.seconds(), report.framesPerSecond());
+                     ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null);
+                     MetricsServer metrics = startMetrics()) {
+                    StagedPipeline pipeline = new StagedPipeline(source, operator, sink);
+                    if (metrics != null) {
+                        new PipelineMetrics(pipeline.stats()).bindTo(metrics.registry());
+                        if (!quiet) System.err.println("derain: metrics at " + metrics.url());
+                    }
+                    // Closed after the report is printed: a SIGTERM's hook holds the JVM until then.
+                    try (StopOnShutdown hook = new StopOnShutdown(pipeline, STOP_GRACE)) {
+                        JobReport report = pipeline.run(quiet ? ProgressListener.NONE : progress);
+                        report(report, info);
+                        return report.stopped() ? STOPPED : 0;
+                    }
                 }
             }
         }
-        return 0;
+    }
+
+    /** Always says what was written (even with -q): a stopped run's output is shorter than its input. */
+    private void report(JobReport report, SourceInfo info) {
+        if (report.stopped()) {
+            System.err.printf("derain: stopped: wrote %s: %d frames%s in %.1f s (%.2f fps); the rest was not processed%n",
+                    output, report.frames(), info.frameCount() > 0 ? " of " + info.frameCount() : "",
+                    report.seconds(), report.framesPerSecond());
+        } else {
+            System.err.printf("derain: wrote %s: %d frames in %.1f s (%.2f fps)%n",
+                    output, report.frames(), report.seconds(), report.framesPerSecond());
+        }
+        System.err.flush();
+    }
+
+    private MetricsServer startMetrics() {
+        if (metricsPort == null) return null;
+        try {
+            return MetricsServer.start(metricsPort);
+        } catch (IOException e) {
+            throw new InputException("--metrics-port " + metricsPort + ": cannot listen on 127.0.0.1: " + e.getMessage(), e);
+        }
     }
 
     private void checkFrameSize(DerainOperator operator, SourceInfo info) {

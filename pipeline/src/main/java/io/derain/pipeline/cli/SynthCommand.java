@@ -3,7 +3,7 @@ package io.derain.pipeline.cli;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainStyle;
 import io.derain.pipeline.runtime.JobReport;
-import io.derain.pipeline.runtime.Pipeline;
+import io.derain.pipeline.runtime.StagedPipeline;
 import io.derain.pipeline.runtime.ProgressListener;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.Sources;
@@ -87,7 +87,7 @@ final class SynthCommand implements Callable<Integer> {
              ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null)) {
             // The tap sees each frame before the rain is drawn on it in place: the clean half of a pair.
             FrameSource source = new TappedSource(windowed, sink::writeClean);
-            JobReport report = new Pipeline(source, rain, sink).run(quiet ? ProgressListener.NONE : progress);
+            JobReport report = new StagedPipeline(source, rain, sink).run(quiet ? ProgressListener.NONE : progress);
             if (!quiet) {
                 String masks = sink instanceof RainyVideoSink ? " (masks in " + RainyVideoSink.masksDirectory(output) + ")" : "";
                 err.printf(Locale.ROOT, "derain synth: wrote %s%s: %d frames of %s rain (density %.2f, seed %d) in %.1f s%n",

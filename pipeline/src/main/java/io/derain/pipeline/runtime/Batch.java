@@ -8,16 +8,33 @@ import java.util.List;
 
 /**
  * Up to N video frames of one size for one operator call, together with the audio that arrived between
- * them, in stream order, so the sink receives everything exactly as the source produced it.
+ * them, in stream order, so the sink receives everything exactly as the source produced it. Batches are
+ * reused: a job allocates a few and passes them around (see {@link StagedPipeline}).
  */
 public final class Batch {
     private final List<MediaItem> items = new ArrayList<>();
     private final List<VideoFrame> frames = new ArrayList<>();
+    private long openedNanos;
+
+    /**
+     * Whether {@code item} may join this batch of at most {@code maxFrames} frames: audio always may; a
+     * frame must fit and have the size of the frames already here (images of a directory may differ).
+     */
+    boolean accepts(MediaItem item, int maxFrames) {
+        if (!(item instanceof VideoItem v) || frames.isEmpty()) return true;
+        return frames.size() < maxFrames && frames.get(0).sameSizeAs(v.frame());
+    }
 
     void add(MediaItem item) {
+        if (items.isEmpty()) openedNanos = System.nanoTime();
         items.add(item);
         if (item instanceof VideoItem v) frames.add(v.frame());
     }
+
+    boolean isFull(int maxFrames) { return frames.size() >= maxFrames; }
+
+    /** When the first item arrived ({@link System#nanoTime()}): a partial batch waits from then on. */
+    long openedNanos() { return openedNanos; }
 
     /** All items in stream order. */
     public List<MediaItem> items() { return items; }

@@ -2,7 +2,11 @@ package io.derain.pipeline.runtime;
 
 import io.derain.pipeline.source.SourceInfo;
 
-/** Told about a job's progress; called from the job's thread, so implementations must be quick. */
+/**
+ * Told about a job's progress. {@link #started} and {@link #finished} are called on the thread that runs the
+ * job, {@link #progressed} on the encoder's thread (one thread, after each batch written): implementations
+ * must be quick, and need no locking as long as they keep to this.
+ */
 public interface ProgressListener {
     ProgressListener NONE = new ProgressListener() {};
 

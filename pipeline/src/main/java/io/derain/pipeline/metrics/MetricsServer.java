@@ -1,0 +1,79 @@
+package io.derain.pipeline.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Serves a Prometheus registry at {@code http://127.0.0.1:PORT/metrics}, on the loopback interface only
+ * (put a reverse proxy or a sidecar in front to expose it). Lives as long as the job: {@link #close()} stops
+ * the server and the registry.
+ */
+public final class MetricsServer implements AutoCloseable {
+    private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ExecutorService executor;
+    private final HttpServer server;
+
+    private MetricsServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Binds 127.0.0.1:{@code port} (0: any free port, see {@link #port()}) and starts serving. */
+    public static MetricsServer start(int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "derain-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        MetricsServer metrics = new MetricsServer(server, executor);
+        server.createContext("/metrics", metrics::scrape);
+        server.setExecutor(executor);
+        server.start();
+        return metrics;
+    }
+
+    private void scrape(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(200, head ? -1 : body.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+
+    public MeterRegistry registry() { return registry; }
+
+    /** The port actually bound. */
+    public int port() { return server.getAddress().getPort(); }
+
+    public String url() { return "http://127.0.0.1:" + port() + "/metrics"; }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        registry.close();
+    }
+}

@@ -1,0 +1,191 @@
+package io.derain.pipeline.runtime;
+
+import io.derain.operators.FrameOperator;
+import io.derain.operators.frame.VideoFrame;
+import io.derain.pipeline.media.AudioItem;
+import io.derain.pipeline.media.MediaItem;
+import io.derain.pipeline.sink.FrameSink;
+import io.derain.pipeline.source.FrameSource;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Source → operator → sink as three concurrent stages, so that decoding and encoding hide behind inference:
+ *
+ * <pre>
+ *   derain-decode thread      caller's thread             derain-encode thread
+ *   source.next() ──decoded──▶ batch, operator.apply() ──processed──▶ sink.write() ─┐
+ *        ▲                          ▲                                               │
+ *        └──────── returned frames ─┼────────────── free batches ◀──────────────────┘
+ * </pre>
+ *
+ * <ul>
+ * <li><b>Order</b>: one thread per stage and FIFO queues, so frames and the audio between them leave in
+ *     stream order.
+ * <li><b>Back-pressure and memory</b>: every queue is bounded and nothing is dropped while running; a
+ *     fixed set of {@link Batch}es circulates, and written frames go back to the source's pool, so at most
+ *     {@link PipelineSettings#framesInFlight} frames exist whatever the input's length.
+ * <li><b>Threads</b>: the operator runs on the thread that calls {@link #run} (libtorch guards and thread
+ *     settings are per thread); the source is only touched by the decode thread, the sink by the encode
+ *     thread. Both are joined before {@code run} returns.
+ * <li><b>Failure</b>: the first exception of any stage aborts the job and is thrown from {@code run};
+ *     later ones are attached to it as suppressed. The sink is then not committed, so its owner's close()
+ *     discards the partial output.
+ * <li><b>Stop</b>: {@link #stop()} (any thread, e.g. a shutdown hook) makes the decoder stop reading; the
+ *     batch in the operator finishes, frames still waiting for inference are dropped, everything inferred
+ *     is written and the sink committed: the output is complete up to the last frame written, and the
+ *     report says {@link JobReport#stopped()}.
+ * </ul>
+ *
+ * <p>The pipeline borrows its source, operator and sink; their owner closes them after {@code run}.
+ */
+public final class StagedPipeline {
+    private final FrameSource source;
+    private final FrameOperator operator;
+    private final FrameSink sink;
+    private final PipelineSettings settings;
+    private final JobControl control = new JobControl();
+    private final StageMeter decodeMeter = new StageMeter("decode");
+    private final StageMeter inferMeter = new StageMeter("infer");
+    private final StageMeter encodeMeter = new StageMeter("encode");
+    private final StageQueue<MediaItem> decoded;
+    private final StageQueue<Batch> processed;
+    private final StageQueue<Batch> free;
+    private final ArrayBlockingQueue<VideoFrame> returned;
+    private final PipelineStats stats;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    public StagedPipeline(FrameSource source, FrameOperator operator, FrameSink sink, PipelineSettings settings) {
+        this.source = source;
+        this.operator = operator;
+        this.sink = sink;
+        this.settings = settings;
+        int batches = settings.queuedBatches() + 2; // one being filled and inferred, one being encoded
+        this.decoded = new StageQueue<>("decoded", settings.queuedFrames(), control);
+        this.processed = new StageQueue<>("inferred", settings.queuedBatches(), control);
+        this.free = new StageQueue<>("free batches", batches, control);
+        for (int i = 0; i < batches; i++) free.put(new Batch());
+        this.returned = new ArrayBlockingQueue<>(settings.framesInFlight(operator.maxBatch()));
+        this.stats = new PipelineStats(List.of(decodeMeter, inferMeter, encodeMeter), List.of(decoded, processed));
+    }
+
+    /** With the default settings for the operator's batch size. */
+    public StagedPipeline(FrameSource source, FrameOperator operator, FrameSink sink) {
+        this(source, operator, sink, PipelineSettings.forBatch(operator.maxBatch()));
+    }
+
+    /**
+     * Runs the job to the end of the source (or a {@link #stop()}), commits the sink and reports. Once only.
+     *
+     * @throws IOException      from the source or sink (the first failure of the job)
+     * @throws RuntimeException from the operator or a stage (likewise)
+     */
+    public JobReport run(ProgressListener listener) throws IOException {
+        if (!started.compareAndSet(false, true)) throw new IllegalStateException("a pipeline runs once");
+        try {
+            stats.started();
+            long start = System.nanoTime();
+            listener.started(source.info());
+            FrameClock clock = new FrameClock(settings.framesInFlight(operator.maxBatch()), stats.frameLatency());
+            DecodeStage decode = new DecodeStage(source, decoded, returned, control, decodeMeter, stats, clock);
+            EncodeStage encode = new EncodeStage(sink, processed, free, returned, control, encodeMeter, stats, clock,
+                    listener);
+            Thread decoder = start("derain-decode", decode);
+            Thread encoder = start("derain-encode", encode);
+            new InferenceStage(operator, settings.maxBatchWait().toNanos(), decoded, processed, free, returned,
+                    control, inferMeter, stats).run();
+            join(decoder);
+            join(encoder);
+            releaseLeftovers();
+            rethrowFailure();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            JobReport report = new JobReport(stats.framesWritten(), stats.audioBlocks(), seconds,
+                    decode.cutShort() || stats.framesDropped() > 0, stageStats(seconds));
+            listener.finished(report);
+            return report;
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /**
+     * Asks the job to finish early and keep its output (see the class comment). Returns at once; safe from
+     * any thread, before or during {@link #run}, and more than once.
+     */
+    public void stop() {
+        control.requestStop();
+    }
+
+    /** Waits until {@link #run} has returned or thrown; false if it did not within the timeout. */
+    public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
+        return finished.await(timeout, unit);
+    }
+
+    /** Live counters, for metrics and progress. */
+    public PipelineStats stats() { return stats; }
+
+    private List<StageStats> stageStats(double seconds) {
+        List<StageStats> list = new ArrayList<>(3);
+        list.add(StageStats.of(decodeMeter, null, seconds));
+        list.add(StageStats.of(inferMeter, decoded, seconds));
+        list.add(StageStats.of(encodeMeter, processed, seconds));
+        return list;
+    }
+
+    private static Thread start(String name, Runnable stage) {
+        Thread t = new Thread(stage, name);
+        t.setDaemon(true); // never keeps a JVM alive on its own; run() joins it anyway
+        t.start();
+        return t;
+    }
+
+    /** Joins a stage; an interrupt of the caller stops the job instead of abandoning the thread. */
+    private void join(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                stop();
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /**
+     * After a failure, items may be left in the queues: free their audio now rather than at some GC. Frames
+     * written after the decoder's last read go back to the source here (its thread has ended).
+     */
+    private void releaseLeftovers() {
+        VideoFrame frame;
+        while ((frame = returned.poll()) != null) source.recycle(frame);
+        MediaItem item;
+        while ((item = decoded.drain()) != null) {
+            if (item instanceof AudioItem a) a.samples().close();
+        }
+        Batch batch;
+        while ((batch = processed.drain()) != null) {
+            for (MediaItem i : batch.items()) {
+                if (i instanceof AudioItem a) a.samples().close();
+            }
+            batch.clear();
+        }
+    }
+
+    private void rethrowFailure() throws IOException {
+        Throwable failure = control.failure();
+        if (failure == null) return;
+        if (failure instanceof IOException e) throw e;
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure instanceof Error e) throw e;
+        throw new IllegalStateException(failure.getMessage(), failure);
+    }
+}

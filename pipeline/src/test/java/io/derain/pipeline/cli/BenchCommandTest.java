@@ -1,0 +1,74 @@
+package io.derain.pipeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.derain.models.weights.PythonFixtures;
+import io.derain.operators.frame.VideoFrame;
+import io.derain.pipeline.sink.VideoFileSink;
+import io.derain.pipeline.source.SourceInfo;
+import io.derain.pipeline.source.TestMedia;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code derain bench} on a few frames with a tiny generator: every figure is there and plausible. */
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jsonReportHasEveryMeasurement() throws Exception {
+        Path clip = smallClip(dir.resolve("small.mp4"), 8);
+        Path weights = PythonFixtures.dir("tiny", "--recurrent", "4", "--widths", "8,16,32").resolve("gen_legacy_v2.pkl");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = DerainCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int code = cli.execute("bench", clip.toString(), "--weights", weights.toString(),
+                "--frames", "3", "--batch", "2", "--json");
+
+        assertEquals(0, code, err.toString());
+        String json = out.toString().strip();
+        assertTrue(json.startsWith("{") && json.endsWith("}"), json);
+        assertEquals(3, (int) number(json, "frames"));
+        for (String key : new String[] {"model_only_fps", "end_to_end_fps", "identity_fps",
+                "end_to_end_over_model_only", "peak_rss_bytes"}) {
+            assertTrue(number(json, key) > 0, key + " in " + json);
+        }
+        // The bundled ffmpeg needs libpulse0 on the machine; without it the report says so.
+        assertTrue(json.contains("\"ffmpeg_error\":\"the bundled ffmpeg cannot run") || number(json, "ffmpeg_fps") > 0
+                && number(json, "identity_over_ffmpeg") > 0, json);
+        assertTrue(json.contains("\"rss_growth_after_warmup_bytes\":"), json);
+        assertTrue(json.contains("\"stage\":\"infer\""), json);
+        assertTrue(json.contains("libopenh264"), "ffmpeg command line: " + json);
+    }
+
+    /** A short 128x96 video without audio: the bench's mechanics, not the model's speed, are under test. */
+    static Path smallClip(Path file, int frames) throws Exception {
+        SourceInfo info = new SourceInfo("small", 128, 96, 25, frames, null);
+        try (VideoFileSink sink = new VideoFileSink(file, info, false)) {
+            for (int i = 0; i < frames; i++) {
+                VideoFrame frame = TestMedia.gradient(128, 96, i);
+                frame.setTimestampMicros(i * 40_000L);
+                frame.setIndex(i);
+                sink.write(frame);
+            }
+            sink.commit();
+        }
+        return file;
+    }
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
+        assertTrue(m.find(), key + " missing in " + json);
+        return Double.parseDouble(m.group(1));
+    }
+}

@@ -1,0 +1,127 @@
+package io.derain.pipeline.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.derain.operators.frame.VideoFrame;
+import io.derain.pipeline.media.MediaItem;
+import io.derain.pipeline.media.VideoItem;
+import io.derain.pipeline.runtime.IdentityOperator;
+import io.derain.pipeline.runtime.JobReport;
+import io.derain.pipeline.runtime.ProgressListener;
+import io.derain.pipeline.runtime.StagedPipeline;
+import io.derain.pipeline.sink.FrameSink;
+import io.derain.pipeline.source.FrameSource;
+import io.derain.pipeline.source.SourceInfo;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Scrapes a running job's metrics over loopback HTTP, as Prometheus would. */
+@Timeout(20)
+class MetricsServerTest {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void aRunningJobIsScrapedAndTheServerGoesWithTheJob() throws Exception {
+        CountDownLatch scraped = new CountDownLatch(1);
+        FrameSource source = new PausingSource(20, 10, scraped);
+        String during;
+        int port;
+        try (MetricsServer server = MetricsServer.start(0)) {
+            port = server.port();
+            StagedPipeline pipeline = new StagedPipeline(source, new IdentityOperator(2), new NullSink());
+            new PipelineMetrics(pipeline.stats()).bindTo(server.registry());
+            CompletableFuture<JobReport> job = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return pipeline.run(ProgressListener.NONE);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // The source pauses after 10 frames; by then the encoder has written the first ones.
+            while (value(during = get(port), "derain_frames_in_total") < 10) Thread.sleep(20);
+            scraped.countDown();
+            assertEquals(20, job.get(10, TimeUnit.SECONDS).frames());
+            String after = get(port);
+            assertEquals(20, value(after, "derain_frames_out_total"));
+            assertEquals(0, value(after, "derain_frames_dropped_total"));
+            assertTrue(value(after, "derain_stage_busy_seconds_count{stage=\"encode\"}") == 20, after);
+            assertTrue(after.contains("derain_queue_depth{queue=\"decoded\"}"), after);
+            assertTrue(after.contains("derain_frame_latency_seconds_sum"), after);
+            assertTrue(value(after, "derain_process_peak_rss_bytes") > 0, after);
+        }
+        assertTrue(during.contains("# TYPE derain_frames_out_total counter"), during);
+        assertThrows(IOException.class, () -> get(port), "closed with the job");
+    }
+
+    private String get(int port) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(2)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        return response.body();
+    }
+
+    /** The value of the first sample whose name (with labels) starts the line; -1 if absent. */
+    private static double value(String scrape, String sample) {
+        return scrape.lines().filter(l -> l.startsWith(sample + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(sample.length() + 1).trim())).orElse(-1.0);
+    }
+
+    /** {@code frames} tiny frames; waits for {@code resume} before frame {@code pauseAt}. */
+    private static final class PausingSource implements FrameSource {
+        private final int frames;
+        private final int pauseAt;
+        private final CountDownLatch resume;
+        private int next;
+
+        PausingSource(int frames, int pauseAt, CountDownLatch resume) {
+            this.frames = frames;
+            this.pauseAt = pauseAt;
+            this.resume = resume;
+        }
+
+        @Override
+        public SourceInfo info() { return new SourceInfo("paused", 8, 8, 25, frames, null); }
+
+        @Override
+        public MediaItem next() throws IOException {
+            if (next >= frames) return null;
+            if (next == pauseAt) {
+                try {
+                    resume.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+            VideoFrame f = new VideoFrame(8, 8);
+            f.setIndex(next++);
+            return new VideoItem(f);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final class NullSink implements FrameSink {
+        @Override
+        public void write(VideoFrame frame) {}
+
+        @Override
+        public void commit() {}
+
+        @Override
+        public void close() {}
+    }
+}
