@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
@@ -104,6 +105,11 @@ public final class AttentiveGenerator extends Module {
         Tensor hidden = torch.zeros(new long[] {n, r, h, w}, image.options());
         Tensor cell = torch.zeros(new long[] {n, r, h, w}, image.options());
         List<Tensor> maps = new ArrayList<>(config.steps());
+        // The four LSTM gates read the same input: one convolution with their weights stacked reads it once
+        // instead of four times (same arithmetic per output channel, same gradients to each gate's weights).
+        Tensor gateWeights = torch.cat(new TensorVector(convI.weight(), convF.weight(), convG.weight(), convO.weight()), 0);
+        TensorOptional gateBiases = new TensorOptional(torch.cat(new TensorVector(
+                convI.bias().get(), convF.bias().get(), convG.bias().get(), convO.bias().get()), 0));
         for (int step = 0; step < config.steps(); step++) {
             Tensor x = torch.relu(detConv0.forward(torch.cat(new TensorVector(image, attention), 1)));
             for (Conv[] block : residual) {
@@ -112,10 +118,11 @@ public final class AttentiveGenerator extends Module {
                 x = torch.relu(y.add(x));
             }
             Tensor z = torch.cat(new TensorVector(x, hidden), 1);
-            Tensor i = torch.sigmoid(convI.forward(z));
-            Tensor f = torch.sigmoid(convF.forward(z));
-            Tensor g = torch.tanh(convG.forward(z));
-            Tensor o = torch.sigmoid(convO.forward(z));
+            Tensor gates = convI.forward(z, gateWeights, gateBiases);
+            Tensor i = torch.sigmoid(gates.narrow(1, 0, r));
+            Tensor f = torch.sigmoid(gates.narrow(1, r, r));
+            Tensor g = torch.tanh(gates.narrow(1, 2L * r, r));
+            Tensor o = torch.sigmoid(gates.narrow(1, 3L * r, r));
             cell = f.mul(cell).add(i.mul(g));
             hidden = o.mul(torch.tanh(cell));
             attention = detConvMask.forward(hidden);

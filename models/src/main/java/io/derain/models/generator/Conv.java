@@ -57,6 +57,15 @@ public final class Conv extends Module {
         return new Conv(in, out, kernel, stride, padding, 1, true);
     }
 
+    Tensor weight() { return weight; }
+
+    TensorOptional bias() { return bias; }
+
+    /** Convolves with this layer's geometry but other parameters (used to run layers side by side as one). */
+    Tensor forward(Tensor x, Tensor weight, TensorOptional bias) {
+        return torch.conv2d(x, weight, bias, stride, padding, dilation, 1);
+    }
+
     public Tensor forward(Tensor x) {
         return transposed
                 ? torch.conv_transpose2d(x, weight, bias, stride, padding, new long[] {0, 0}, 1, dilation)
