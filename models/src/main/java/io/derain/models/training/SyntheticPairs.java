@@ -29,6 +29,9 @@ public final class SyntheticPairs implements SampleSource {
     private final Map<RainStyle, RainSettings> settings = new EnumMap<>(RainStyle.class);
     private ByteBuffer rainy = ByteBuffer.allocateDirect(0);
     private ByteBuffer mask = ByteBuffer.allocateDirect(0);
+    private ByteBuffer coverage = ByteBuffer.allocateDirect(0);
+    /** Coverage (0..255) from which a pixel counts as drop in the attention target: half covered. */
+    static final int DROP_COVERAGE = 128;
     private ByteBuffer rainyCrops = ByteBuffer.allocateDirect(0);
     private ByteBuffer cleanCrops = ByteBuffer.allocateDirect(0);
     private ByteBuffer maskCrops = ByteBuffer.allocateDirect(0);
@@ -85,10 +88,17 @@ public final class SyntheticPairs implements SampleSource {
         if (rainy.capacity() < pixels * 3) {
             rainy = ByteBuffer.allocateDirect(pixels * 3);
             mask = ByteBuffer.allocateDirect(pixels);
+            coverage = ByteBuffer.allocateDirect(pixels);
         }
         DropField field = new DropField(s, fieldSeed);
         field.step(image.width(), image.height());
-        renderers.get(style).render(field, image.pixels(), image.width(), image.height(), rainy, mask, null);
+        renderers.get(style).render(field, image.pixels(), image.width(), image.height(), rainy, null, coverage);
+        // The attention target: pixels at least half covered by a drop. The renderer's own mask also
+        // holds the faint fringes of defocused drops, which barely change the image and which no
+        // detector can find; like the paper's |rainy − clean| > 30 rule, the target keeps what is visible.
+        for (int i = 0; i < pixels; i++) {
+            mask.put(i, (coverage.get(i) & 0xff) >= DROP_COVERAGE ? (byte) 255 : 0);
+        }
     }
 
     /** Copies a crop, optionally mirrored left-right, into slot {@code slot} of {@code out} (HWC bytes). */
