@@ -1,5 +1,6 @@
 package io.derain.samples;
 
+import io.derain.models.synthesis.DropMask;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainStyle;
 import io.derain.operators.frame.VideoFrame;
@@ -48,7 +49,7 @@ public final class RainyRoadClip {
         VideoFrame frame = new VideoFrame(width, height);
         byte[] clean = new byte[width * height * 3];
         List<VideoFrame> batch = List.of(frame);
-        try (RainOperator rain = new RainOperator(RAIN, seed);
+        try (RainOperator rain = new RainOperator(RAIN, seed, DropMask.DROPS);
              VideoFileSink sink = new VideoFileSink(output, info, true, BITS_PER_PIXEL)) {
             for (int i = 0; i < frames; i++) {
                 scene.render(i, clean);

@@ -1,6 +1,7 @@
 package io.derain.models.training;
 
 import io.derain.models.synthesis.DropField;
+import io.derain.models.synthesis.DropMask;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainStyle;
 import io.derain.models.synthesis.RaindropRenderer;
@@ -30,8 +31,6 @@ public final class SyntheticPairs implements SampleSource {
     private ByteBuffer rainy = ByteBuffer.allocateDirect(0);
     private ByteBuffer mask = ByteBuffer.allocateDirect(0);
     private ByteBuffer coverage = ByteBuffer.allocateDirect(0);
-    /** Coverage (0..255) from which a pixel counts as drop in the attention target: half covered. */
-    static final int DROP_COVERAGE = 128;
     private ByteBuffer rainyCrops = ByteBuffer.allocateDirect(0);
     private ByteBuffer cleanCrops = ByteBuffer.allocateDirect(0);
     private ByteBuffer maskCrops = ByteBuffer.allocateDirect(0);
@@ -93,12 +92,8 @@ public final class SyntheticPairs implements SampleSource {
         DropField field = new DropField(s, fieldSeed);
         field.step(image.width(), image.height());
         renderers.get(style).render(field, image.pixels(), image.width(), image.height(), rainy, null, coverage);
-        // The attention target: pixels at least half covered by a drop. The renderer's own mask also
-        // holds the faint fringes of defocused drops, which barely change the image and which no
-        // detector can find; like the paper's |rainy − clean| > 30 rule, the target keeps what is visible.
-        for (int i = 0; i < pixels; i++) {
-            mask.put(i, (coverage.get(i) & 0xff) >= DROP_COVERAGE ? (byte) 255 : 0);
-        }
+        // The attention target: the visible drops, not the faint fringes no detector can find.
+        DropMask.DROPS.fromCoverage(coverage, mask, pixels);
     }
 
     /** Copies a crop, optionally mirrored left-right, into slot {@code slot} of {@code out} (HWC bytes). */

@@ -1,5 +1,6 @@
 package io.derain.pipeline.cli;
 
+import io.derain.models.synthesis.DropMask;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainStyle;
 import io.derain.pipeline.runtime.JobReport;
@@ -70,6 +71,11 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--last", paramLabel = "SECONDS", description = "Only the final SECONDS of the video.")
     Double last;
 
+    @Option(names = "--mask", paramLabel = "drops|altered", defaultValue = "drops",
+            description = "Which pixels the masks mark: drops (at least half covered by a drop, what the "
+                    + "attention map learns; default) or altered (every pixel a drop changes, faint fringes included).")
+    String mask;
+
     @Option(names = {"-y", "--overwrite"}, description = "Replace OUTPUT (and a video's masks) if they exist.")
     boolean overwrite;
 
@@ -82,7 +88,7 @@ final class SynthCommand implements Callable<Integer> {
         TimeWindow window = window();
         PrintWriter err = spec.commandLine().getErr();
         try (FrameSource windowed = WindowedSource.of(Sources.open(input), window);
-             RainOperator rain = new RainOperator(settings, seed);
+             RainOperator rain = new RainOperator(settings, seed, DropMask.parse(mask));
              SynthesisSink sink = SynthesisSinks.open(output, windowed.info(), overwrite);
              ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null)) {
             // The tap sees each frame before the rain is drawn on it in place: the clean half of a pair.

@@ -1,29 +1,34 @@
 package io.derain.pipeline.synthesis;
 
+import io.derain.models.synthesis.DropMask;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainSimulation;
 import io.derain.operators.FrameOperator;
 import io.derain.operators.frame.VideoFrame;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
  * Rains on frames: one {@link RainSimulation} for the whole job, stepped once per frame, so drops land,
  * grow, merge and run down across a video instead of flickering. Each frame's pixels become the rainy
- * frame, in place, and its attention map the exact drop mask (255 = altered by a drop, 0 = untouched).
+ * frame, in place, and its attention map the drop mask (255 = drop; which pixels count: {@link DropMask}).
  */
 public final class RainOperator implements FrameOperator {
     private final RainSimulation simulation;
+    private final DropMask mask;
 
-    public RainOperator(RainSettings settings, long seed) {
+    public RainOperator(RainSettings settings, long seed, DropMask mask) {
         this.simulation = new RainSimulation(settings, seed);
+        this.mask = mask;
     }
 
     @Override
     public void apply(List<VideoFrame> batch) {
         for (VideoFrame frame : batch) {
             // The renderer copies the clean frame before drawing, so rendering in place is safe.
-            simulation.next(frame.pixels(), frame.width(), frame.height(), frame.pixels(),
-                    frame.attentionForWriting(), null);
+            ByteBuffer map = frame.attentionForWriting();
+            simulation.next(frame.pixels(), frame.width(), frame.height(), frame.pixels(), null, map);
+            mask.fromCoverage(map, map, frame.width() * frame.height()); // coverage → mask, in place
         }
     }
 

@@ -30,7 +30,8 @@ class SynthCommandTest {
     @BeforeAll
     static void synthesisePairs() {
         pairs = tmp.resolve("pairs");
-        CliRun run = synth(pairs, "--seed", "5");
+        // "altered" masks: every pixel outside them must equal the clean frame (checked below).
+        CliRun run = synth(pairs, "--seed", "5", "--mask", "altered");
         assertEquals(0, run.exitCode(), run.err());
     }
 
