@@ -91,7 +91,7 @@ class SynthCommandTest {
     @Test
     void sameSeedSameImagesOtherSeedOtherRain() throws Exception {
         Path again = tmp.resolve("again"), other = tmp.resolve("other");
-        assertEquals(0, synth(again, "--seed", "5").exitCode());
+        assertEquals(0, synth(again, "--seed", "5", "--mask", "altered").exitCode());
         assertEquals(0, synth(other, "--seed", "6").exitCode());
         for (String sub : List.of("rainy", "clean", "mask")) {
             for (String name : names(pairs.resolve(sub))) {
@@ -159,5 +159,27 @@ class SynthCommandTest {
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
+    }
+
+    @Test
+    void dropMasksAreTheVisibleCoreOfTheAlteredPixels() throws Exception {
+        Path drops = tmp.resolve("drops");
+        assertEquals(0, synth(drops, "--seed", "5").exitCode());
+        for (String name : names(pairs.resolve("mask"))) {
+            assertArrayEquals(Files.readAllBytes(pairs.resolve("rainy/" + name)), Files.readAllBytes(drops.resolve("rainy/" + name)),
+                    "the mask kind changes only the mask");
+            try (Mat altered = imread(pairs.resolve("mask/" + name).toString(), IMREAD_UNCHANGED);
+                 Mat core = imread(drops.resolve("mask/" + name).toString(), IMREAD_UNCHANGED)) {
+                byte[] a = bytes(altered), c = bytes(core);
+                int inCore = 0;
+                for (int i = 0; i < a.length; i++) {
+                    if (c[i] != 0) {
+                        inCore++;
+                        assertEquals((byte) 255, a[i], name + ": drop pixel " + i + " not altered");
+                    }
+                }
+                assertTrue(inCore > 0, name + ": no drop pixels");
+            }
+        }
     }
 }
