@@ -7,6 +7,7 @@ import io.derain.pipeline.InputException;
 import io.derain.pipeline.media.AudioItem;
 import io.derain.pipeline.media.MediaItem;
 import io.derain.pipeline.media.VideoItem;
+import io.derain.pipeline.metrics.MemorySoak;
 import io.derain.pipeline.metrics.ProcessMemory;
 import io.derain.pipeline.runtime.FrameLimit;
 import io.derain.pipeline.runtime.IdentityOperator;
@@ -17,6 +18,7 @@ import io.derain.pipeline.runtime.StagedPipeline;
 import io.derain.pipeline.sink.FrameSink;
 import io.derain.pipeline.sink.VideoFileSink;
 import io.derain.pipeline.source.FrameSource;
+import io.derain.pipeline.source.LoopedSource;
 import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.Sources;
 import java.io.IOException;
@@ -51,6 +53,8 @@ import picocli.CommandLine.Spec;
                 + "ffmpeg command line doing the same decode + encode, with per-stage busy time and memory.",
                 "Outputs go to a temporary directory that is removed afterwards."})
 final class BenchCommand implements Callable<Integer> {
+    private static final long SOAK_WARMUP_FRAMES = 100;
+    private static final long SOAK_SAMPLE_EVERY = 100;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "A video file.")
     Path input;
@@ -61,6 +65,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "One JSON object on stdout instead of the text report.")
     boolean json;
+
+    @Option(names = "--soak", paramLabel = "N",
+            description = "Instead: a memory soak. Streams N frames end to end (INPUT looped, video only) and "
+                    + "reports resident memory every 100 frames after a warm-up of 100, and its growth.")
+    long soak;
 
     @Mixin
     ModelOptions modelOptions;
@@ -85,6 +94,10 @@ final class BenchCommand implements Callable<Integer> {
                 operator.checkFrameSize(info.width(), info.height());
             } catch (IllegalArgumentException e) {
                 throw new InputException(input + ": " + e.getMessage());
+            }
+            if (soak > 0) {
+                soak(operator, dir.resolve("soak.mp4"));
+                return 0;
             }
             ModelOnly modelOnly = modelOnly(operator);
             long rssAfterWarmup = modelOnly.rssAfterWarmup();
@@ -141,6 +154,47 @@ final class BenchCommand implements Callable<Integer> {
              FrameSink sink = new VideoFileSink(output, limited.info(), true)) {
             return new StagedPipeline(limited, operator, sink).run(ProgressListener.NONE);
         }
+    }
+
+    /** The soak: the pipeline over {@code --soak} frames of the looped input, RSS sampled as frames are written. */
+    private void soak(DerainOperator operator, Path output) throws IOException {
+        MemorySoak memory = new MemorySoak(Math.min(SOAK_WARMUP_FRAMES, soak), SOAK_SAMPLE_EVERY);
+        JobReport report;
+        try (FrameSource source = new LoopedSource(input, soak);
+             FrameSink sink = new VideoFileSink(output, source.info(), true)) {
+            report = new StagedPipeline(source, operator, sink).run(memory);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("input", input.toString());
+        r.put("operator", operator.describe());
+        r.put("frames", report.frames());
+        r.put("fps", report.framesPerSecond());
+        r.put("warmup_frames", Math.min(SOAK_WARMUP_FRAMES, soak));
+        List<Map<String, Object>> samples = new ArrayList<>();
+        for (MemorySoak.Sample s : memory.samples()) {
+            Map<String, Object> sample = new LinkedHashMap<>();
+            sample.put("frames", s.frames());
+            sample.put("rss_bytes", s.rssBytes());
+            samples.add(sample);
+        }
+        r.put("rss_samples", samples);
+        r.put("rss_growth_bytes", memory.growthBytes());
+        r.put("rss_max_growth_bytes", memory.maxGrowthBytes());
+        r.put("peak_rss_bytes", ProcessMemory.peakRssBytes());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(r));
+        } else {
+            out.printf("derain bench --soak: %s, %d frames end to end at %.2f fps, %s%n", input, report.frames(),
+                    report.framesPerSecond(), operator.describe());
+            for (MemorySoak.Sample s : memory.samples()) {
+                out.printf("  after %6d frames  RSS %7.1f MiB%n", s.frames(), s.rssBytes() / 1048576.0);
+            }
+            out.printf("  RSS growth after warm-up: %+.1f MiB at the end, %+.1f MiB at most; peak RSS %.0f MiB%n",
+                    memory.growthBytes() / 1048576.0, memory.maxGrowthBytes() / 1048576.0,
+                    ProcessMemory.peakRssBytes() / 1048576.0);
+        }
+        out.flush();
     }
 
     /** The ffmpeg run: its command line, wall time and outcome. */

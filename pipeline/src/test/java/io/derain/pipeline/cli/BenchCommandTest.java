@@ -51,6 +51,23 @@ class BenchCommandTest {
         assertTrue(json.contains("libopenh264"), "ffmpeg command line: " + json);
     }
 
+    /** The soak streams the looped clip through the model and samples memory from the warm-up on. */
+    @Test
+    void soakLoopsTheClipAndSamplesMemory() throws Exception {
+        Path clip = smallClip(dir.resolve("small.mp4"), 8);
+        Path weights = PythonFixtures.dir("tiny", "--recurrent", "4", "--widths", "8,16,32").resolve("gen_legacy_v2.pkl");
+        CliRun run = CliRun.of("bench", clip.toString(), "--weights", weights.toString(), "--soak", "250", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        String json = run.out().strip();
+        assertEquals(250, (int) number(json, "frames"), "8 frames looped to 250: " + json);
+        assertEquals(100, (int) number(json, "warmup_frames"));
+        Matcher samples = Pattern.compile("\\{\"frames\":\\d+,\"rss_bytes\":\\d+\\}").matcher(json);
+        int count = 0;
+        while (samples.find()) count++;
+        assertEquals(2, count, "samples after 100 and 200 frames: " + json);
+        assertTrue(json.contains("\"rss_growth_bytes\":"), json);
+    }
+
     /** A short 128x96 video without audio: the bench's mechanics, not the model's speed, are under test. */
     static Path smallClip(Path file, int frames) throws Exception {
         SourceInfo info = new SourceInfo("small", 128, 96, 25, frames, null);
