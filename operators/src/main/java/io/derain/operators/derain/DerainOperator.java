@@ -19,13 +19,22 @@ import org.bytedeco.pytorch.global.torch;
  * right and bottom to the model's size multiple, inference, crop back to the frame (every input pixel
  * is kept), clamp, bytes. The final attention map is attached to each frame. Native memory of a batch is
  * released when the batch ends; host buffers are reused while the frame size stays the same.
+ *
+ * <p>Batches go through a ring of {@link DerainSettings#pipelineDepth} slots, each with its own host
+ * buffers: {@link #submit} fills a slot and starts the work, {@link #complete} writes the oldest slot's
+ * results back to its frames. On CUDA the buffers are pinned and the work is asynchronous
+ * ({@link CudaStreams}), so one batch's copies overlap another's compute; on the CPU submit does the work.
  */
 public final class DerainOperator implements FrameOperator {
     private final RestorationModel model;
     private final ComputeDevice device;
     private final DerainSettings settings;
     private final FrameInference inference;
-    private final FrameTensors host;
+    private final Slot[] ring;
+    /** CUDA streams and events; null on the CPU (its classes need the CUDA natives). */
+    private final CudaStreams streams;
+    private long submitted;
+    private long completed;
     private final Scalar scale255 = new Scalar(255.0);
     private final ScalarOptional zero = new ScalarOptional(new Scalar(0.0));
     private final ScalarOptional one = new ScalarOptional(new Scalar(1.0));
@@ -43,8 +52,19 @@ public final class DerainOperator implements FrameOperator {
         this.device = device;
         this.settings = settings;
         this.inference = settings.inference();
-        this.host = new FrameTensors(device.isCuda());
+        this.ring = new Slot[settings.pipelineDepthOn(device)];
+        for (int i = 0; i < ring.length; i++) ring[i] = new Slot(new FrameTensors(device.isCuda()));
+        this.streams = device.isCuda() ? new CudaStreams(device.device(), ring.length) : null;
         model.to(device.device(), settings.precision().scalarType());
+    }
+
+    /** One batch's place in the ring: host buffers kept across batches, and the frames while in flight. */
+    private static final class Slot {
+        final FrameTensors host;
+        List<VideoFrame> frames;
+        boolean withAttention;
+
+        Slot(FrameTensors host) { this.host = host; }
     }
 
     @Override
@@ -66,29 +86,73 @@ public final class DerainOperator implements FrameOperator {
     }
 
     @Override
+    public int pipelineDepth() {
+        return ring.length;
+    }
+
+    /** Derains {@code batch} at once; only while no submitted batch is waiting to be completed. */
+    @Override
     public void apply(List<VideoFrame> batch) {
+        if (submitted != completed) throw new IllegalStateException("apply() while submitted batches are in flight");
         if (batch.isEmpty()) return;
+        submit(batch);
+        complete();
+    }
+
+    @Override
+    public void submit(List<VideoFrame> batch) {
+        if (batch.isEmpty()) throw new IllegalArgumentException("an empty batch");
+        if (submitted - completed == ring.length) {
+            throw new IllegalStateException("already " + ring.length + " batches in flight: complete() one first");
+        }
         VideoFrame first = batch.get(0);
-        int w = first.width(), h = first.height();
         for (VideoFrame f : batch) {
             if (!f.sameSizeAs(first)) throw new IllegalArgumentException("a batch must hold frames of one size");
         }
-        checkFrameSize(w, h);
-        Tensor input = host.upload(batch); // outside the scope: the host buffers outlive the batch
-        Tensor output = host.outputBuffer();
-        Tensor attentionOut = host.attentionBuffer();
-        boolean withAttention;
+        checkFrameSize(first.width(), first.height());
+        int index = (int) (submitted % ring.length);
+        Slot slot = ring[index];
+        Tensor input = slot.host.upload(batch); // outside the scope: the host buffers outlive the batch
         try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-            Tensor x = input.to(device.device(), torch.ScalarType.Byte, device.isCuda(), false, new MemoryFormatOptional())
-                    .permute(0, 3, 1, 2).to(settings.precision().scalarType()).div_(scale255);
-            RestorationModel.Restoration r = inference.run(model, x);
-            output.copy_(toBytes(r.image()).permute(0, 2, 3, 1));
-            withAttention = r.attention() != null;
-            if (withAttention) {
-                attentionOut.copy_(toBytes(r.attention()).select(1, 0));
+            if (streams == null) {
+                slot.withAttention = infer(input, slot.host, false);
+            } else {
+                Tensor onDevice = streams.upload(index, input);
+                try (var onCompute = streams.onCompute()) {
+                    slot.withAttention = infer(onDevice, slot.host, true);
+                    streams.finished(index);
+                }
             }
         }
-        host.download(batch, withAttention);
+        slot.frames = batch;
+        submitted++;
+    }
+
+    @Override
+    public void complete() {
+        if (completed == submitted) throw new IllegalStateException("no submitted batch to complete");
+        int index = (int) (completed % ring.length);
+        Slot slot = ring[index];
+        if (streams != null) streams.await(index);
+        slot.host.download(slot.frames, slot.withAttention);
+        slot.frames = null;
+        completed++;
+    }
+
+    /**
+     * Runs the model on {@code input} (uint8 N×H×W×3, on the device or, on the CPU, the host buffer) and
+     * copies the results into {@code host}'s output buffers; asynchronously when {@code async} (CUDA).
+     *
+     * @return whether the model produced an attention map
+     */
+    private boolean infer(Tensor input, FrameTensors host, boolean async) {
+        Tensor x = input.to(device.device(), torch.ScalarType.Byte, async, false, new MemoryFormatOptional())
+                .permute(0, 3, 1, 2).to(settings.precision().scalarType()).div_(scale255);
+        RestorationModel.Restoration r = inference.run(model, x);
+        host.outputBuffer().copy_(toBytes(r.image()).permute(0, 2, 3, 1), async);
+        if (r.attention() == null) return false;
+        host.attentionBuffer().copy_(toBytes(r.attention()).select(1, 0), async);
+        return true;
     }
 
     /** Maps [0, 1] to rounded bytes, clamping what the model overshoots (the released script did not). */
@@ -103,7 +167,8 @@ public final class DerainOperator implements FrameOperator {
 
     @Override
     public void close() {
-        host.close();
+        if (streams != null) streams.close(); // waits for work still writing into the host buffers
+        for (Slot slot : ring) slot.host.close();
         model.close();
     }
 }

@@ -11,23 +11,35 @@ package io.derain.operators.derain;
  * @param workHeight  see workWidth
  * @param tile        tile side for tiled full-resolution inference; 0 = off (exclusive with a work size)
  * @param tileOverlap pixels shared by neighbouring tiles
+ * @param pipelineDepth batches in the operator at once (a ring of host buffers); 0 = 2 on CUDA, where
+ *                    copies then overlap compute, and 1 on the CPU, where there is nothing to overlap
  */
 public record DerainSettings(int maxBatch, long maxPixels, Precision precision, int workWidth, int workHeight,
-                             int tile, int tileOverlap) {
+                             int tile, int tileOverlap, int pipelineDepth) {
 
     public static final long DEFAULT_MAX_PIXELS = 3840L * 2160;
 
     public DerainSettings {
         if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
         if (workWidth > 0 && tile > 0) throw new IllegalArgumentException("--work-size and --tile exclude each other");
+        if (pipelineDepth < 0) throw new IllegalArgumentException("pipeline depth must not be negative: " + pipelineDepth);
     }
 
     public static DerainSettings defaults() {
-        return new DerainSettings(1, DEFAULT_MAX_PIXELS, Precision.FP32, 0, 0, 0, 0);
+        return new DerainSettings(1, DEFAULT_MAX_PIXELS, Precision.FP32, 0, 0, 0, 0, 0);
     }
 
     public DerainSettings withBatch(int n) {
-        return new DerainSettings(n, maxPixels, precision, workWidth, workHeight, tile, tileOverlap);
+        return new DerainSettings(n, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, pipelineDepth);
+    }
+
+    public DerainSettings withPipelineDepth(int depth) {
+        return new DerainSettings(maxBatch, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, depth);
+    }
+
+    /** The depth to use on {@code device}: as set, or the default for it. */
+    int pipelineDepthOn(ComputeDevice device) {
+        return pipelineDepth > 0 ? pipelineDepth : device.isCuda() ? 2 : 1;
     }
 
     FrameInference inference() {

@@ -36,7 +36,7 @@ class DerainOperatorTest {
     }
 
     private static DerainSettings settings(int batch, long maxPixels) {
-        return new DerainSettings(batch, maxPixels, Precision.FP32, 0, 0, 0, 0);
+        return new DerainSettings(batch, maxPixels, Precision.FP32, 0, 0, 0, 0, 0);
     }
 
     private static VideoFrame randomFrame(int w, int h, long seed) {
@@ -105,7 +105,7 @@ class DerainOperatorTest {
     @Test
     void tilesBlendBackToTheExactFrame() {
         // Identity per tile: any blending error (weights not summing to one, gaps) would show.
-        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 48, 12))) {
+        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 48, 12, 0))) {
             VideoFrame f = randomFrame(130, 70, 5);
             byte[] before = bytes(f.pixels());
             op.apply(List.of(f));
@@ -116,7 +116,7 @@ class DerainOperatorTest {
 
     @Test
     void workResolutionKeepsFullResolutionDetailWhereTheModelChangesNothing() {
-        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 32, 20, 0, 0))) {
+        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 32, 20, 0, 0, 0))) {
             VideoFrame f = randomFrame(128, 72, 6);
             byte[] before = bytes(f.pixels());
             op.apply(List.of(f));
@@ -133,7 +133,7 @@ class DerainOperatorTest {
             torch.manual_seed(11);
             var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
             try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0),
-                    new DerainSettings(1, 1 << 24, precisions[i], 0, 0, 0, 0))) {
+                    new DerainSettings(1, 1 << 24, precisions[i], 0, 0, 0, 0, 0))) {
                 VideoFrame f = randomFrame(64, 48, 8);
                 op.apply(List.of(f));
                 results[i] = bytes(f.pixels());
@@ -143,5 +143,53 @@ class DerainOperatorTest {
         for (int p = 0; p < results[0].length; p++) sum += Math.abs((results[0][p] & 0xff) - (results[1][p] & 0xff));
         double mean = sum / results[0].length;
         assertTrue(mean < 3.0, "bf16 differs from fp32 by " + mean + " on average");
+    }
+
+    /**
+     * The batch ring on the CPU (the same slots and order the CUDA path uses): two batches in flight, each
+     * completed in order with the results a plain apply() gives, and the ring refuses a third.
+     */
+    @Test
+    void pipelinedBatchesCompleteInOrderWithApplysResults() {
+        List<List<VideoFrame>> batches = List.of(
+                List.of(randomFrame(40, 32, 1), randomFrame(40, 32, 2)),
+                List.of(randomFrame(40, 32, 3)),
+                List.of(randomFrame(24, 16, 4), randomFrame(24, 16, 5)));
+        List<List<VideoFrame>> copies = batches.stream().map(b -> b.stream().map(f -> {
+            VideoFrame c = new VideoFrame(f.width(), f.height());
+            c.pixels().put(f.pixels());
+            return c;
+        }).toList()).toList();
+        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU, 0);
+        torch.manual_seed(5);
+        var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
+        var sameModel = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "copy (test)");
+        try (var weights = io.derain.models.weights.StateDict.of(model.generator(), "test")) {
+            io.derain.models.weights.WeightLoader.load(sameModel.generator(), weights);
+        }
+        try (DerainOperator ring = new DerainOperator(model, cpu, settings(2, 1 << 24).withPipelineDepth(2));
+             DerainOperator plain = new DerainOperator(sameModel, cpu, settings(2, 1 << 24))) {
+            assertEquals(2, ring.pipelineDepth());
+            assertEquals(1, plain.pipelineDepth(), "one slot on the CPU unless asked");
+            for (List<VideoFrame> b : copies) plain.apply(b);
+
+            ring.submit(batches.get(0));
+            ring.submit(batches.get(1));
+            assertThrows(IllegalStateException.class, () -> ring.submit(batches.get(2)), "the ring is full");
+            assertThrows(IllegalStateException.class, () -> ring.apply(batches.get(2)), "apply with batches in flight");
+            ring.complete();
+            ring.submit(batches.get(2)); // a new size in a reused slot
+            ring.complete();
+            ring.complete();
+            assertThrows(IllegalStateException.class, ring::complete, "nothing left in flight");
+
+            for (int b = 0; b < batches.size(); b++) {
+                for (int i = 0; i < batches.get(b).size(); i++) {
+                    VideoFrame got = batches.get(b).get(i), want = copies.get(b).get(i);
+                    assertTrue(java.util.Arrays.equals(bytes(want.pixels()), bytes(got.pixels())), "batch " + b + " frame " + i);
+                    assertTrue(java.util.Arrays.equals(bytes(want.attention()), bytes(got.attention())), "map " + b + "/" + i);
+                }
+            }
+        }
     }
 }

@@ -50,7 +50,7 @@ final class ComputeOptions {
                 throw new IllegalArgumentException("--work-size: expected WxH such as 640x360, got '" + workSize + "'");
             }
         }
-        return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap);
+        return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap, 0);
     }
 
     ComputeDevice select() {

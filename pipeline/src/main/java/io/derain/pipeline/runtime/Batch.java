@@ -15,6 +15,8 @@ public final class Batch {
     private final List<MediaItem> items = new ArrayList<>();
     private final List<VideoFrame> frames = new ArrayList<>();
     private long openedNanos;
+    /** Time the operator spent starting this batch, added to its completion for the stage's busy time. */
+    private long submitNanos;
 
     /**
      * Whether {@code item} may join this batch of at most {@code maxFrames} frames: audio always may; a
@@ -35,6 +37,9 @@ public final class Batch {
 
     /** When the first item arrived ({@link System#nanoTime()}): a partial batch waits from then on. */
     long openedNanos() { return openedNanos; }
+
+    long submitNanos() { return submitNanos; }
+    void setSubmitNanos(long nanos) { submitNanos = nanos; }
 
     /** All items in stream order. */
     public List<MediaItem> items() { return items; }

@@ -5,13 +5,18 @@ import io.derain.operators.frame.VideoFrame;
 import io.derain.pipeline.media.AudioItem;
 import io.derain.pipeline.media.MediaItem;
 import io.derain.pipeline.media.VideoItem;
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * Groups decoded items into batches and runs the operator on them. A batch closes when it is full, before
  * a frame of another size, at the end of the stream, or once its first item waited {@code maxWaitNanos}.
- * After a stop request, items still waiting are dropped (their frames recycled): only the batch already
- * in the operator is finished, so stopping takes one batch's inference, not a queue's.
+ * After a stop request, items still waiting are dropped (their frames recycled): only the batches already
+ * in the operator are finished, so stopping takes one batch's inference, not a queue's.
+ *
+ * <p>An operator with a pipeline depth above one gets the next batch before it finishes the previous one
+ * (a GPU copies one while it computes the other). Batches are completed in order; all of them as soon as
+ * no decoded item is waiting, so that a live source's latency never waits for a batch that is not coming.
  */
 final class InferenceStage {
     private final FrameOperator operator;
@@ -24,6 +29,9 @@ final class InferenceStage {
     private final JobControl control;
     private final StageMeter meter;
     private final PipelineStats stats;
+    private final int depth;
+    /** Batches submitted to the operator and not completed yet, oldest first; audio-only ones too, for order. */
+    private final ArrayDeque<Batch> inOperator = new ArrayDeque<>();
 
     InferenceStage(FrameOperator operator, long maxWaitNanos, StageQueue<MediaItem> decoded,
                    StageQueue<Batch> processed, StageQueue<Batch> free, ArrayBlockingQueue<VideoFrame> returned,
@@ -38,6 +46,7 @@ final class InferenceStage {
         this.control = control;
         this.meter = meter;
         this.stats = stats;
+        this.depth = Math.max(1, operator.pipelineDepth());
     }
 
     /** Runs on the caller's thread: the operator's (libtorch keeps per-thread state). */
@@ -52,6 +61,7 @@ final class InferenceStage {
                     drop(item);
                     drop(batch);
                     dropRest();
+                    completeAll();
                     break;
                 }
                 if (item == null) {
@@ -64,26 +74,44 @@ final class InferenceStage {
                 batch.add(item);
                 if (batch.isFull(maxFrames)) batch = flush(batch);
             }
-            if (!batch.isEmpty()) processed.put(infer(batch));
+            if (!batch.isEmpty()) submit(batch);
+            completeAll();
             processed.finish();
         } catch (Throwable t) {
             control.fail(t);
         }
     }
 
-    /** Infers {@code batch}, hands it to the encoder and returns an empty one. */
+    /** Starts inference of {@code batch} and returns an empty one to fill. */
     private Batch flush(Batch batch) {
-        processed.put(infer(batch));
+        submit(batch);
         return free.take();
     }
 
-    private Batch infer(Batch batch) {
+    /** Hands {@code batch} to the operator, then passes completed batches on to the encoder. */
+    private void submit(Batch batch) {
         if (!batch.frames().isEmpty()) {
             long start = System.nanoTime();
-            operator.apply(batch.frames());
-            meter.record(start);
+            operator.submit(batch.frames());
+            batch.setSubmitNanos(System.nanoTime() - start);
         }
-        return batch;
+        inOperator.add(batch);
+        while (inOperator.size() >= depth || !inOperator.isEmpty() && decoded.depth() == 0) completeOldest();
+    }
+
+    private void completeAll() {
+        while (!inOperator.isEmpty()) completeOldest();
+    }
+
+    /** Waits for the oldest batch's results and hands it to the encoder; a batch counts once, when complete. */
+    private void completeOldest() {
+        Batch batch = inOperator.removeFirst();
+        if (!batch.frames().isEmpty()) {
+            long start = System.nanoTime();
+            operator.complete();
+            meter.recordNanos(batch.submitNanos() + System.nanoTime() - start);
+        }
+        processed.put(batch);
     }
 
     private void dropRest() {

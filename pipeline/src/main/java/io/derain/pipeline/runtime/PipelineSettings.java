@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * How much a {@link StagedPipeline} keeps in flight, which bounds its memory whatever the input's length:
- * at most {@code queuedFrames + (queuedBatches + 2) × batch} frames exist at once.
+ * at most {@code queuedFrames + (queuedBatches + depth + 1) × batch + 1} frames exist at once, where depth
+ * is the operator's pipeline depth (batches it works on at once, 1 for most).
  *
  * @param queuedFrames   decoded items waiting for inference: enough to hide decoding behind one batch
  * @param queuedBatches  inferred batches waiting for the encoder (besides the one being encoded)
@@ -30,8 +31,16 @@ public record PipelineSettings(int queuedFrames, int queuedBatches, Duration max
         return new PipelineSettings(queuedFrames, queuedBatches, wait);
     }
 
-    /** Frames alive at once in a job with batches of {@code batch} frames. */
-    public int framesInFlight(int batch) {
-        return queuedFrames + (queuedBatches + 2) * batch + 1;
+    /**
+     * Batches circulating in a job: {@code depth} held by inference (in the operator, or being filled once
+     * the oldest is done), the queued ones, and one being encoded.
+     */
+    public int batches(int depth) {
+        return queuedBatches + depth + 1;
+    }
+
+    /** Frames alive at once in a job with batches of {@code batch} frames and an operator of that depth. */
+    public int framesInFlight(int batch, int depth) {
+        return queuedFrames + batches(depth) * batch + 1;
     }
 }

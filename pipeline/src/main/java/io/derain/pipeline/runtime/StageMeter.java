@@ -18,11 +18,15 @@ public final class StageMeter {
     /** Records one unit of work that started at {@code startNanos}; returns now, to chain timings. */
     long record(long startNanos) {
         long now = System.nanoTime();
-        long took = now - startNanos;
+        recordNanos(now - startNanos);
+        return now;
+    }
+
+    /** Records one unit of work that took {@code took} nanoseconds. */
+    void recordNanos(long took) {
         count++; // single writer: no lost updates
         busyNanos += took;
         if (took > maxNanos) maxNanos = took;
-        return now;
     }
 
     /** Adds work that is not a unit of its own (an encoder's final flush) to the busy time. */

@@ -66,12 +66,12 @@ public final class StagedPipeline {
         this.operator = operator;
         this.sink = sink;
         this.settings = settings;
-        int batches = settings.queuedBatches() + 2; // one being filled and inferred, one being encoded
+        int batches = settings.batches(operator.pipelineDepth());
         this.decoded = new StageQueue<>("decoded", settings.queuedFrames(), control);
         this.processed = new StageQueue<>("inferred", settings.queuedBatches(), control);
         this.free = new StageQueue<>("free batches", batches, control);
         for (int i = 0; i < batches; i++) free.put(new Batch());
-        this.returned = new ArrayBlockingQueue<>(settings.framesInFlight(operator.maxBatch()));
+        this.returned = new ArrayBlockingQueue<>(settings.framesInFlight(operator.maxBatch(), operator.pipelineDepth()));
         this.stats = new PipelineStats(List.of(decodeMeter, inferMeter, encodeMeter), List.of(decoded, processed));
     }
 
@@ -92,7 +92,7 @@ public final class StagedPipeline {
             stats.started();
             long start = System.nanoTime();
             listener.started(source.info());
-            FrameClock clock = new FrameClock(settings.framesInFlight(operator.maxBatch()), stats.frameLatency());
+            FrameClock clock = new FrameClock(settings.framesInFlight(operator.maxBatch(), operator.pipelineDepth()), stats.frameLatency());
             DecodeStage decode = new DecodeStage(source, decoded, returned, control, decodeMeter, stats, clock);
             EncodeStage encode = new EncodeStage(sink, processed, free, returned, control, encodeMeter, stats, clock,
                     listener);

@@ -116,6 +116,49 @@ final class Fakes {
         public void close() {}
     }
 
+    /**
+     * An operator that works on two batches at once, like the derain operator's ring on CUDA: submit only
+     * takes a batch, complete marks the oldest one's frames processed (1).
+     */
+    static final class PipelinedOperator implements FrameOperator {
+        final int maxBatch;
+        final java.util.ArrayDeque<List<VideoFrame>> inFlight = new java.util.ArrayDeque<>();
+        int maxInFlight;
+        int completed;
+
+        PipelinedOperator(int maxBatch) {
+            this.maxBatch = maxBatch;
+        }
+
+        @Override
+        public int pipelineDepth() { return 2; }
+
+        @Override
+        public void submit(List<VideoFrame> batch) {
+            if (inFlight.size() == 2) throw new AssertionError("a third batch in flight");
+            inFlight.add(batch);
+            maxInFlight = Math.max(maxInFlight, inFlight.size());
+        }
+
+        @Override
+        public void complete() {
+            for (VideoFrame f : inFlight.removeFirst()) f.pixels().put(0, (byte) 1);
+            completed++;
+        }
+
+        @Override
+        public void apply(List<VideoFrame> batch) {
+            submit(batch);
+            complete();
+        }
+
+        @Override
+        public int maxBatch() { return maxBatch; }
+
+        @Override
+        public void close() {}
+    }
+
     /** Logs what it receives; fails on unprocessed frames; {@code onFrame} may delay, stop or throw. */
     static final class Sink implements FrameSink {
         final List<String> log = Collections.synchronizedList(new ArrayList<>());

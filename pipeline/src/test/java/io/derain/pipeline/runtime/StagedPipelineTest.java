@@ -42,7 +42,7 @@ class StagedPipelineTest {
         assertFalse(report.stopped());
         assertSame(Thread.currentThread(), operator.thread, "operator on the caller's thread");
         assertFalse(source.foreignThread, "source read and recycled on one thread");
-        int bound = settings.framesInFlight(3);
+        int bound = settings.framesInFlight(3, 1);
         assertTrue(source.maxOutstanding <= bound, source.maxOutstanding + " frames in flight > " + bound);
         assertTrue(source.allocated <= bound, source.allocated + " frames allocated, frames not reused");
         assertTrue(operator.batchSizes.stream().allMatch(n -> n == 3 || n == 500 % 3), operator.batchSizes.toString());
@@ -50,6 +50,26 @@ class StagedPipelineTest {
         assertEquals("decode", report.stages().get(0).name());
         assertEquals((500 + 2) / 3, report.stages().get(1).count(), "batches inferred");
         assertEquals(500 + 71, report.stages().get(2).count(), "items written");
+    }
+
+    /** An operator two batches deep gets the next batch before finishing the last; nothing else changes. */
+    @Test
+    void aPipelinedOperatorOverlapsBatchesAndKeepsStreamOrder() throws Exception {
+        var source = new Fakes.Source(500, 7);
+        var operator = new Fakes.PipelinedOperator(3);
+        var sink = new Fakes.Sink();
+        var settings = PipelineSettings.forBatch(3);
+
+        JobReport report = new StagedPipeline(source, operator, sink, settings).run(ProgressListener.NONE);
+
+        assertEquals(source.log, sink.log, "frames and audio in stream order, every frame completed");
+        assertEquals(500, report.frames());
+        assertEquals(2, operator.maxInFlight, "batches overlapped in the operator");
+        assertTrue(operator.inFlight.isEmpty(), "every batch completed");
+        assertEquals((500 + 2) / 3, operator.completed);
+        assertEquals((500 + 2) / 3, report.stages().get(1).count(), "a batch counts once, when complete");
+        int bound = settings.framesInFlight(3, 2);
+        assertTrue(source.maxOutstanding <= bound, source.maxOutstanding + " frames in flight > " + bound);
     }
 
     @Test
