@@ -13,9 +13,12 @@ package io.derain.operators.derain;
  * @param tileOverlap pixels shared by neighbouring tiles
  * @param pipelineDepth batches in the operator at once (a ring of host buffers); 0 = 2 on CUDA, where
  *                    copies then overlap compute, and 1 on the CPU, where there is nothing to overlap
+ * @param attentionGate replace only what the model's attention map marks as raindrops:
+ *                    {@code input + A · (output − input)}, so pixels the map calls clear pass through
+ *                    untouched; ignored for models without an attention map
  */
 public record DerainSettings(int maxBatch, long maxPixels, Precision precision, int workWidth, int workHeight,
-                             int tile, int tileOverlap, int pipelineDepth) {
+                             int tile, int tileOverlap, int pipelineDepth, boolean attentionGate) {
 
     public static final long DEFAULT_MAX_PIXELS = 3840L * 2160;
 
@@ -26,15 +29,15 @@ public record DerainSettings(int maxBatch, long maxPixels, Precision precision, 
     }
 
     public static DerainSettings defaults() {
-        return new DerainSettings(1, DEFAULT_MAX_PIXELS, Precision.FP32, 0, 0, 0, 0, 0);
+        return new DerainSettings(1, DEFAULT_MAX_PIXELS, Precision.FP32, 0, 0, 0, 0, 0, true);
     }
 
     public DerainSettings withBatch(int n) {
-        return new DerainSettings(n, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, pipelineDepth);
+        return new DerainSettings(n, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, pipelineDepth, attentionGate);
     }
 
     public DerainSettings withPipelineDepth(int depth) {
-        return new DerainSettings(maxBatch, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, depth);
+        return new DerainSettings(maxBatch, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, depth, attentionGate);
     }
 
     /** The depth to use on {@code device}: as set, or the default for it. */

@@ -36,7 +36,7 @@ class DerainOperatorTest {
     }
 
     private static DerainSettings settings(int batch, long maxPixels) {
-        return new DerainSettings(batch, maxPixels, Precision.FP32, 0, 0, 0, 0, 0);
+        return new DerainSettings(batch, maxPixels, Precision.FP32, 0, 0, 0, 0, 0, true);
     }
 
     private static VideoFrame randomFrame(int w, int h, long seed) {
@@ -80,7 +80,9 @@ class DerainOperatorTest {
     void generatorRewritesFramesAndAttachesItsAttentionMap() {
         torch.manual_seed(7);
         var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
-        try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), settings(2, 1 << 24))) {
+        // The whole network output: an untrained attention map is near zero, so the gate would pass the frame.
+        var whole = new DerainSettings(2, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, false);
+        try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), whole)) {
             VideoFrame f = randomFrame(50, 30, 4);
             byte[] before = bytes(f.pixels());
             op.apply(List.of(f));
@@ -105,7 +107,7 @@ class DerainOperatorTest {
     @Test
     void tilesBlendBackToTheExactFrame() {
         // Identity per tile: any blending error (weights not summing to one, gaps) would show.
-        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 48, 12, 0))) {
+        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 48, 12, 0, true))) {
             VideoFrame f = randomFrame(130, 70, 5);
             byte[] before = bytes(f.pixels());
             op.apply(List.of(f));
@@ -116,7 +118,7 @@ class DerainOperatorTest {
 
     @Test
     void workResolutionKeepsFullResolutionDetailWhereTheModelChangesNothing() {
-        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 32, 20, 0, 0, 0))) {
+        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 32, 20, 0, 0, 0, true))) {
             VideoFrame f = randomFrame(128, 72, 6);
             byte[] before = bytes(f.pixels());
             op.apply(List.of(f));
@@ -133,7 +135,7 @@ class DerainOperatorTest {
             torch.manual_seed(11);
             var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
             try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0),
-                    new DerainSettings(1, 1 << 24, precisions[i], 0, 0, 0, 0, 0))) {
+                    new DerainSettings(1, 1 << 24, precisions[i], 0, 0, 0, 0, 0, true))) {
                 VideoFrame f = randomFrame(64, 48, 8);
                 op.apply(List.of(f));
                 results[i] = bytes(f.pixels());
@@ -189,6 +191,44 @@ class DerainOperatorTest {
                     assertTrue(java.util.Arrays.equals(bytes(want.pixels()), bytes(got.pixels())), "batch " + b + " frame " + i);
                     assertTrue(java.util.Arrays.equals(bytes(want.attention()), bytes(got.attention())), "map " + b + "/" + i);
                 }
+            }
+        }
+    }
+
+    /** Outputs black, with an attention map of 0 on the left half and 1 on the right half. */
+    private static final class BlackRightHalfModel implements RestorationModel {
+        @Override public Restoration restore(Tensor image) {
+            long w = image.size(3);
+            Tensor map = torch.zeros_like(image.narrow(1, 0, 1));
+            map.narrow(3, w / 2, w - w / 2).fill_(new org.bytedeco.pytorch.Scalar(1.0));
+            return new Restoration(torch.zeros_like(image), map);
+        }
+        @Override public void to(Device device, torch.ScalarType dtype) {}
+        @Override public String describe() { return "black right half"; }
+        @Override public void close() {}
+    }
+
+    /** The gate keeps what the map calls clear bit for bit and takes the network's output where it says drop. */
+    @Test
+    void theAttentionGatePassesClearPixelsThrough() {
+        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU, 0);
+        for (boolean gate : new boolean[] {true, false}) {
+            DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, gate);
+            try (DerainOperator op = new DerainOperator(new BlackRightHalfModel(), cpu, s)) {
+                VideoFrame f = randomFrame(32, 8, 9);
+                byte[] before = bytes(f.pixels());
+                op.apply(List.of(f));
+                byte[] after = bytes(f.pixels());
+                for (int y = 0; y < 8; y++) {
+                    for (int x = 0; x < 32; x++) {
+                        for (int c = 0; c < 3; c++) {
+                            int i = (y * 32 + x) * 3 + c;
+                            byte want = gate && x < 16 ? before[i] : 0;
+                            assertEquals(want, after[i], "gate " + gate + " at " + x + "," + y);
+                        }
+                    }
+                }
+                assertTrue(op.describe().contains(gate ? "attention-gated" : "whole network output"), op.describe());
             }
         }
     }

@@ -39,6 +39,11 @@ final class ComputeOptions {
             description = "Pixels shared by neighbouring tiles (default: ${DEFAULT-VALUE}).")
     int tileOverlap;
 
+    @Option(names = "--attention-gate", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Replace only what the attention map marks as raindrops, passing the rest of the frame "
+                    + "through untouched (default: on; --no-attention-gate takes the network's whole output).")
+    boolean attentionGate;
+
     DerainSettings settings() {
         int ww = 0, wh = 0;
         if (workSize != null) {
@@ -50,7 +55,7 @@ final class ComputeOptions {
                 throw new IllegalArgumentException("--work-size: expected WxH such as 640x360, got '" + workSize + "'");
             }
         }
-        return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap, 0);
+        return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap, 0, attentionGate);
     }
 
     ComputeDevice select() {
