@@ -8,6 +8,7 @@ import io.derain.pipeline.runtime.JobReport;
 import io.derain.pipeline.runtime.ProgressListener;
 import io.derain.pipeline.runtime.StagedPipeline;
 import io.derain.pipeline.runtime.StopOnShutdown;
+import io.derain.pipeline.sink.AttentionMapSink;
 import io.derain.pipeline.sink.FrameSink;
 import io.derain.pipeline.sink.Sinks;
 import io.derain.pipeline.source.FrameSource;
@@ -19,8 +20,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code derain run INPUT -o OUTPUT}: the main job. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -49,6 +52,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--attention", paramLabel = "DIR",
+            description = "Also write each frame's raindrop map (8-bit grey, 255 = drop) to DIR/00000.png, ... "
+                    + "(image inputs: the image's name), and report how much of the frame drops cover.")
+    Path attention;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the job runs.")
     Integer metricsPort;
@@ -59,6 +67,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ComputeOptions compute;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
@@ -68,19 +79,24 @@ final class RunCommand implements Callable<Integer> {
             SourceInfo info = source.info();
             try (DerainOperator operator = modelOptions.openOperator(compute)) {
                 checkFrameSize(operator, info);
-                if (!quiet) System.err.println("derain: " + operator.describe());
-                try (FrameSink sink = Sinks.open(output, info, overwrite);
+                if (!quiet) err().println("derain: " + operator.describe());
+                try (FrameSink sink = openSink(info);
                      ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null);
                      MetricsServer metrics = startMetrics()) {
                     StagedPipeline pipeline = new StagedPipeline(source, operator, sink);
                     if (metrics != null) {
                         new PipelineMetrics(pipeline.stats()).bindTo(metrics.registry());
-                        if (!quiet) System.err.println("derain: metrics at " + metrics.url());
+                        if (!quiet) err().println("derain: metrics at " + metrics.url());
                     }
                     // Closed after the report is printed: a SIGTERM's hook holds the JVM until then.
                     try (StopOnShutdown hook = new StopOnShutdown(pipeline, STOP_GRACE)) {
                         JobReport report = pipeline.run(quiet ? ProgressListener.NONE : progress);
                         report(report, info);
+                        if (sink instanceof AttentionMapSink maps) {
+                            err().printf("derain: wrote %s: raindrops cover %.1f %% of the frame on average%n",
+                                    attention, 100 * maps.dropCoverage());
+                            err().flush();
+                        }
                         return report.stopped() ? STOPPED : 0;
                     }
                 }
@@ -88,17 +104,28 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** Where messages go: the command line's error writer (stderr unless a caller redirected it). */
+    private java.io.PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** The output, with the attention maps teed off to their directory when asked for. */
+    private FrameSink openSink(SourceInfo info) throws IOException {
+        FrameSink sink = Sinks.open(output, info, overwrite);
+        return attention == null ? sink : new AttentionMapSink(sink, attention, overwrite);
+    }
+
     /** Always says what was written (even with -q): a stopped run's output is shorter than its input. */
     private void report(JobReport report, SourceInfo info) {
         if (report.stopped()) {
-            System.err.printf("derain: stopped: wrote %s: %d frames%s in %.1f s (%.2f fps); the rest was not processed%n",
+            err().printf("derain: stopped: wrote %s: %d frames%s in %.1f s (%.2f fps); the rest was not processed%n",
                     output, report.frames(), info.frameCount() > 0 ? " of " + info.frameCount() : "",
                     report.seconds(), report.framesPerSecond());
         } else {
-            System.err.printf("derain: wrote %s: %d frames in %.1f s (%.2f fps)%n",
+            err().printf("derain: wrote %s: %d frames in %.1f s (%.2f fps)%n",
                     output, report.frames(), report.seconds(), report.framesPerSecond());
         }
-        System.err.flush();
+        err().flush();
     }
 
     private MetricsServer startMetrics() {

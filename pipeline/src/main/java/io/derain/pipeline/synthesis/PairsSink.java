@@ -1,6 +1,7 @@
 package io.derain.pipeline.synthesis;
 
 import io.derain.operators.frame.VideoFrame;
+import io.derain.pipeline.sink.PngFiles;
 import io.derain.pipeline.sink.TempOutput;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.derain.pipeline.synthesis;
 
 import io.derain.operators.frame.VideoFrame;
 import io.derain.pipeline.media.AudioItem;
+import io.derain.pipeline.sink.PngFiles;
 import io.derain.pipeline.sink.TempOutput;
 import io.derain.pipeline.sink.VideoFileSink;
 import io.derain.pipeline.source.SourceInfo;

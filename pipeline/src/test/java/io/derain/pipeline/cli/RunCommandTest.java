@@ -85,6 +85,36 @@ class RunCommandTest {
         }
     }
 
+    /** --attention writes one 8-bit map per image, named after it and of its size, and the drop coverage. */
+    @Test
+    void attentionMapsComeOutBesideTheImages() throws Exception {
+        Path out = dir.resolve("maps-out"), maps = dir.resolve("maps");
+        Result r = derain("run", TestMedia.realRain().toString(), "-o", out.toString(), "--weights", weights.toString(),
+                "--attention", maps.toString(), "-q");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("raindrops cover"), r.err());
+        List<Path> inputs = filesIn(TestMedia.realRain());
+        List<Path> written = filesIn(maps);
+        assertEquals(8, written.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            String name = inputs.get(i).getFileName().toString().replaceFirst("\\.[^.]*$", "") + ".png";
+            assertEquals(name, written.get(i).getFileName().toString());
+            try (Mat in = opencv_imgcodecs.imread(inputs.get(i).toString());
+                 Mat map = opencv_imgcodecs.imread(written.get(i).toString(), opencv_imgcodecs.IMREAD_UNCHANGED)) {
+                assertEquals(1, map.channels(), "grey");
+                assertEquals(in.cols(), map.cols());
+                assertEquals(in.rows(), map.rows());
+            }
+        }
+        // An existing map directory is refused without -y, and the main output is not written either.
+        Path out2 = dir.resolve("maps-out2");
+        Result refused = derain("run", TestMedia.realRain().toString(), "-o", out2.toString(), "--weights",
+                weights.toString(), "--attention", maps.toString(), "-q");
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("maps"), refused.err());
+        assertFalse(Files.exists(out2), "no output without its maps");
+    }
+
     @Test
     void missingInputIsBadInput() throws Exception {
         assertBadInput(dir.resolve("nope.mp4"), "nope.mp4", weights);

@@ -1,4 +1,4 @@
-package io.derain.pipeline.synthesis;
+package io.derain.pipeline.sink;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
@@ -12,16 +12,16 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /** Writes a frame's pixels or its attention map as a lossless PNG, straight from the frame's buffers. */
-final class PngFiles {
+public final class PngFiles {
     private PngFiles() {}
 
     /** The frame's BGR pixels. */
-    static void writePixels(VideoFrame frame, Path file) throws IOException {
+    public static void writePixels(VideoFrame frame, Path file) throws IOException {
         write(frame.pixels(), frame.width(), frame.height(), CV_8UC3, frame.stride(), file);
     }
 
     /** The frame's attention map (the drop mask after rain synthesis) as 8-bit grey. */
-    static void writeAttention(VideoFrame frame, Path file) throws IOException {
+    public static void writeAttention(VideoFrame frame, Path file) throws IOException {
         ByteBuffer map = frame.attention();
         if (map == null) throw new IllegalStateException(frame + " has no attention map to write");
         write(map, frame.width(), frame.height(), CV_8UC1, frame.width(), file);

@@ -1,0 +1,71 @@
+package io.derain.pipeline.sink;
+
+import io.derain.operators.frame.VideoFrame;
+import io.derain.pipeline.media.AudioItem;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Writes each frame's raindrop map (8-bit grey, 255 = certainly a drop) to {@code DIR/00000.png}, or, for
+ * frames with a name (images), to the name with {@code .png}, and passes the frame on to the main output.
+ * The directory appears with the output on {@link #commit()}, never half-written. Owns the sink it wraps.
+ * Keeps the share of pixels the maps call drops (≥ 0.5): how dirty the lens is.
+ */
+public final class AttentionMapSink implements FrameSink {
+    private final FrameSink output;
+    private final TempOutput maps;
+    private long dropPixels;
+    private long pixels;
+
+    /** Takes ownership of {@code output}: closed here too if the map directory cannot be made. */
+    public AttentionMapSink(FrameSink output, Path dir, boolean overwrite) throws IOException {
+        this.output = output;
+        try {
+            this.maps = TempOutput.directory(dir, overwrite);
+        } catch (IOException | RuntimeException e) {
+            output.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void write(VideoFrame frame) throws IOException {
+        ByteBuffer map = frame.attention();
+        if (map == null) {
+            throw new IOException(maps.target() + ": the model predicts no attention map to write (frame "
+                    + frame.index() + ")");
+        }
+        String name = frame.label() == null ? String.format("%05d.png", frame.index())
+                : frame.label().replaceFirst("\\.[^.]*$", "") + ".png";
+        PngFiles.writeAttention(frame, maps.temp().resolve(name));
+        for (int i = 0; i < map.limit(); i++) if ((map.get(i) & 0xff) >= 128) dropPixels++;
+        pixels += map.limit();
+        output.write(frame);
+    }
+
+    @Override
+    public void write(AudioItem audio) throws IOException {
+        output.write(audio);
+    }
+
+    /** Mean share of the frames' pixels the maps call raindrops, 0..1 (0 before any frame). */
+    public double dropCoverage() {
+        return pixels == 0 ? 0 : (double) dropPixels / pixels;
+    }
+
+    @Override
+    public void commit() throws IOException {
+        output.commit();
+        maps.commit();
+    }
+
+    @Override
+    public void close() {
+        try {
+            output.close();
+        } finally {
+            maps.discard();
+        }
+    }
+}
