@@ -4,7 +4,6 @@ import io.derain.operators.frame.VideoFrame;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -22,6 +21,9 @@ final class FrameTensors implements AutoCloseable {
     private Tensor output;
     private Tensor attention;
     private long[] shape = new long[0];
+    private ByteBuffer inputView;
+    private ByteBuffer outputView;
+    private ByteBuffer attentionView;
 
     FrameTensors(boolean pinned) {
         this.pinned = pinned;
@@ -31,10 +33,9 @@ final class FrameTensors implements AutoCloseable {
     Tensor upload(List<VideoFrame> frames) {
         VideoFrame first = frames.get(0);
         ensureShape(frames.size(), first.height(), first.width());
-        long bytes = (long) first.height() * first.stride();
-        BytePointer dst = input.data_ptr_byte();
+        int bytes = first.height() * first.stride();
         for (int i = 0; i < frames.size(); i++) {
-            copy(frames.get(i).pixels(), dst, i * bytes, bytes, true);
+            inputView.put(i * bytes, frames.get(i).pixels(), 0, bytes);
         }
         return input;
     }
@@ -52,30 +53,23 @@ final class FrameTensors implements AutoCloseable {
     /** Writes {@link #outputBuffer()} (and the attention maps if {@code withAttention}) back to the frames. */
     void download(List<VideoFrame> frames, boolean withAttention) {
         VideoFrame first = frames.get(0);
-        long bytes = (long) first.height() * first.stride();
-        long mapBytes = (long) first.height() * first.width();
-        BytePointer pixels = output.data_ptr_byte();
-        BytePointer maps = withAttention ? attention.data_ptr_byte() : null;
+        int bytes = first.height() * first.stride();
+        int mapBytes = first.height() * first.width();
         for (int i = 0; i < frames.size(); i++) {
             VideoFrame f = frames.get(i);
-            copy(f.pixels(), pixels, i * bytes, bytes, false);
+            f.pixels().put(0, outputView, i * bytes, bytes);
             if (withAttention) {
-                copy(f.attentionForWriting(), maps, i * mapBytes, mapBytes, false);
+                f.attentionForWriting().put(0, attentionView, i * mapBytes, mapBytes);
             } else {
                 f.clearAttention();
             }
         }
     }
 
-    private static void copy(ByteBuffer frameBuffer, BytePointer tensorData, long offset, long bytes, boolean toTensor) {
-        try (BytePointer frame = new BytePointer(frameBuffer)) {
-            BytePointer at = new BytePointer(tensorData).position(offset);
-            if (toTensor) {
-                Pointer.memcpy(at, frame, bytes);
-            } else {
-                Pointer.memcpy(frame, at, bytes);
-            }
-        }
+    /** A view of a host tensor's bytes, made once per shape so that copying frames allocates nothing. */
+    private static ByteBuffer view(Tensor t) {
+        BytePointer data = t.data_ptr_byte();
+        return data.capacity(t.numel()).asByteBuffer();
     }
 
     private void ensureShape(int n, int h, int w) {
@@ -87,6 +81,9 @@ final class FrameTensors implements AutoCloseable {
         input = torch.empty(wanted, options, new MemoryFormatOptional());
         output = torch.empty(wanted, options, new MemoryFormatOptional());
         attention = torch.empty(new long[] {n, h, w}, options, new MemoryFormatOptional());
+        inputView = view(input);
+        outputView = view(output);
+        attentionView = view(attention);
         shape = wanted;
     }
 
@@ -97,6 +94,7 @@ final class FrameTensors implements AutoCloseable {
             output.close();
             attention.close();
             input = output = attention = null;
+            inputView = outputView = attentionView = null;
             shape = new long[0];
         }
     }
