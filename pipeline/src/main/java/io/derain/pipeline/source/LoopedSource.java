@@ -12,13 +12,16 @@ import java.nio.file.Path;
  * A video file played over and over until {@code totalFrames} frames have come out, as one continuous
  * stream: indices and timestamps keep counting across the loops. For soak tests of the pipeline's memory
  * on a short clip. Video only: the audio of each pass is dropped (its timestamps would restart).
- * Owns the source of the current pass.
+ * Owns the source of the current pass. Frames come from one pool for the whole stream (each decoded frame
+ * is copied into it and handed straight back to its pass), so reopening the file allocates no new frame
+ * buffers: a soak measures the pipeline, not the looping.
  */
 public final class LoopedSource implements FrameSource {
     private final Path file;
     private final long totalFrames;
     private final SourceInfo info;
     private final long frameMicros;
+    private final FramePool pool = new FramePool();
     private FrameSource pass;
     private long frames;
     private long offsetMicros;
@@ -54,11 +57,16 @@ public final class LoopedSource implements FrameSource {
                 audio.samples().close();
                 continue;
             }
-            VideoFrame frame = ((VideoItem) item).frame();
-            frame.setTimestampMicros(offsetMicros + frame.timestampMicros());
+            VideoFrame decoded = ((VideoItem) item).frame();
+            VideoItem copy = pool.acquire(decoded.width(), decoded.height());
+            VideoFrame frame = copy.frame();
+            frame.pixels().put(decoded.pixels());
+            frame.setLabel(decoded.label());
+            frame.setTimestampMicros(offsetMicros + decoded.timestampMicros());
             frame.setIndex(frames++);
+            pass.recycle(decoded);
             lastMicros = frame.timestampMicros();
-            return item;
+            return copy;
         }
         return null;
     }
@@ -71,9 +79,8 @@ public final class LoopedSource implements FrameSource {
         pass = Sources.open(file);
     }
 
-    /** Frames of earlier passes go back to the current pass's pool, which ignores them: no leak, no reuse. */
     @Override
-    public void recycle(VideoFrame frame) { pass.recycle(frame); }
+    public void recycle(VideoFrame frame) { pool.release(frame); }
 
     @Override
     public void close() {

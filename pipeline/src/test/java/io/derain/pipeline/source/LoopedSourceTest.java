@@ -24,6 +24,7 @@ class LoopedSourceTest {
             assertEquals(100, source.info().frameCount());
             assertFalse(source.info().hasAudio(), "audio is dropped: its timestamps would restart");
             long frames = 0;
+            java.util.Set<Object> buffers = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             MediaItem item;
             while ((item = source.next()) != null) {
                 assertTrue(item instanceof VideoItem, "video only");
@@ -31,10 +32,12 @@ class LoopedSourceTest {
                 assertEquals(frames, frame.index());
                 assertEquals(frames * 40_000L, frame.timestampMicros(), "frame " + frames);
                 assertEquals(1280, frame.width());
+                buffers.add(frame);
                 frames++;
                 source.recycle(frame);
             }
             assertEquals(100, frames);
+            assertEquals(1, buffers.size(), "recycled frames are reused across passes: no new buffers per loop");
             assertNull(source.next(), "stays at the end");
         }
     }
