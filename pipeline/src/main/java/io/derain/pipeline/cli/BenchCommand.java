@@ -158,7 +158,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The soak: the pipeline over {@code --soak} frames of the looped input, RSS sampled as frames are written. */
     private void soak(DerainOperator operator, Path output) throws IOException {
-        MemorySoak memory = new MemorySoak(Math.min(SOAK_WARMUP_FRAMES, soak), SOAK_SAMPLE_EVERY);
+        long warmup = Math.min(SOAK_WARMUP_FRAMES, soak);
+        MemorySoak memory = new MemorySoak(warmup, SOAK_SAMPLE_EVERY);
         JobReport report;
         try (FrameSource source = new LoopedSource(input, soak);
              FrameSink sink = new VideoFileSink(output, source.info(), true)) {
@@ -169,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
         r.put("operator", operator.describe());
         r.put("frames", report.frames());
         r.put("fps", report.framesPerSecond());
-        r.put("warmup_frames", Math.min(SOAK_WARMUP_FRAMES, soak));
+        r.put("warmup_frames", warmup);
         List<Map<String, Object>> samples = new ArrayList<>();
         for (MemorySoak.Sample s : memory.samples()) {
             Map<String, Object> sample = new LinkedHashMap<>();

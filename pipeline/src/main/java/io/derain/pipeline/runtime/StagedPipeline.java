@@ -49,6 +49,8 @@ public final class StagedPipeline {
     private final FrameOperator operator;
     private final FrameSink sink;
     private final PipelineSettings settings;
+    /** Frames alive at once at most: sizes the returned-frames queue and the latency clock. */
+    private final int framesInFlight;
     private final JobControl control = new JobControl();
     private final StageMeter decodeMeter = new StageMeter("decode");
     private final StageMeter inferMeter = new StageMeter("infer");
@@ -66,12 +68,14 @@ public final class StagedPipeline {
         this.operator = operator;
         this.sink = sink;
         this.settings = settings;
-        int batches = settings.batches(operator.pipelineDepth());
+        int depth = operator.pipelineDepth();
+        int batches = settings.batches(depth);
+        this.framesInFlight = settings.framesInFlight(operator.maxBatch(), depth);
         this.decoded = new StageQueue<>("decoded", settings.queuedFrames(), control);
         this.processed = new StageQueue<>("inferred", settings.queuedBatches(), control);
         this.free = new StageQueue<>("free batches", batches, control);
         for (int i = 0; i < batches; i++) free.put(new Batch());
-        this.returned = new ArrayBlockingQueue<>(settings.framesInFlight(operator.maxBatch(), operator.pipelineDepth()));
+        this.returned = new ArrayBlockingQueue<>(framesInFlight);
         this.stats = new PipelineStats(List.of(decodeMeter, inferMeter, encodeMeter), List.of(decoded, processed));
     }
 
@@ -92,7 +96,7 @@ public final class StagedPipeline {
             stats.started();
             long start = System.nanoTime();
             listener.started(source.info());
-            FrameClock clock = new FrameClock(settings.framesInFlight(operator.maxBatch(), operator.pipelineDepth()), stats.frameLatency());
+            FrameClock clock = new FrameClock(framesInFlight, stats.frameLatency());
             DecodeStage decode = new DecodeStage(source, decoded, returned, control, decodeMeter, stats, clock);
             EncodeStage encode = new EncodeStage(sink, processed, free, returned, control, encodeMeter, stats, clock,
                     listener);
