@@ -8,13 +8,26 @@ import org.bytedeco.pytorch.global.torch;
 
 /** The attentive generator with trained weights, in evaluation mode. */
 public final class GeneratorModel implements RestorationModel {
+    /** Checkpoint metadata: the calibrated {@link #dropThreshold()}, a decimal in (0, 1]. */
+    public static final String DROP_THRESHOLD_METADATA = "attention.dropThreshold";
+
     private final AttentiveGenerator generator;
     private final String source;
+    private final double dropThreshold;
 
     /** Takes ownership of {@code generator}, whose weights must already be loaded from {@code source}. */
     public GeneratorModel(AttentiveGenerator generator, String source) {
+        this(generator, source, DEFAULT_DROP_THRESHOLD);
+    }
+
+    /** As above, with the drop threshold its weights were calibrated for. */
+    public GeneratorModel(AttentiveGenerator generator, String source, double dropThreshold) {
+        if (!(dropThreshold > 0 && dropThreshold <= 1)) {
+            throw new IllegalArgumentException("drop threshold must be in (0, 1]: " + dropThreshold);
+        }
         this.generator = generator;
         this.source = source;
+        this.dropThreshold = dropThreshold;
         generator.eval();
     }
 
@@ -26,6 +39,11 @@ public final class GeneratorModel implements RestorationModel {
     public Restoration restore(Tensor image) {
         GeneratorOutput out = generator.forward(image);
         return new Restoration(out.image(), out.finalAttention());
+    }
+
+    @Override
+    public double dropThreshold() {
+        return dropThreshold;
     }
 
     @Override

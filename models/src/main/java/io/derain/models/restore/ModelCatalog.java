@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Resolves what the user asked to run into a ready model: {@code --weights FILE} (a state dict for the
@@ -47,6 +48,7 @@ public final class ModelCatalog {
         try (StateDict weights = StateDict.read(file)) {
             GeneratorConfig config = GeneratorConfig.fromMetadata(weights.metadata());
             if (config == null) config = ArchitectureInference.infer(weights, file);
+            double threshold = dropThreshold(weights, file);
             AttentiveGenerator generator = new AttentiveGenerator(config);
             try {
                 WeightLoader.load(generator, weights);
@@ -54,8 +56,45 @@ public final class ModelCatalog {
                 generator.close();
                 throw e;
             }
-            return new GeneratorModel(generator, source);
+            return new GeneratorModel(generator, source, threshold);
         }
+    }
+
+    /**
+     * The weights the user asked for, as a state dict whose metadata describes the architecture (inferred
+     * for files that carry none): {@code --weights FILE}, or the bundled weights of {@code model}
+     * ({@code lite}, {@code paper}). For tools that rewrite weights.
+     */
+    public static StateDict readWeights(String model, Path weights) {
+        if (weights != null) {
+            StateDict state = StateDict.read(weights);
+            try {
+                if (GeneratorConfig.fromMetadata(state.metadata()) == null) {
+                    state.metadata().putAll(ArchitectureInference.infer(state, weights).toMetadata());
+                }
+            } catch (RuntimeException e) {
+                state.close();
+                throw e;
+            }
+            return state;
+        }
+        String name = model == null ? "lite" : model.toLowerCase(Locale.ROOT);
+        if (!name.equals("lite") && !name.equals("paper")) {
+            throw new ModelLoadException("--model " + model + ": only the generator's weights (lite, paper or --weights FILE) can be read");
+        }
+        return withBundledFile(name, StateDict::read);
+    }
+
+    private static double dropThreshold(StateDict weights, Path file) {
+        String value = weights.metadata().get(GeneratorModel.DROP_THRESHOLD_METADATA);
+        if (value == null) return RestorationModel.DEFAULT_DROP_THRESHOLD;
+        try {
+            double t = Double.parseDouble(value);
+            if (t > 0 && t <= 1) return t;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ModelLoadException(file + ": " + GeneratorModel.DROP_THRESHOLD_METADATA + " must be in (0, 1], got '" + value + "'");
     }
 
     /** Whether weights for {@code name} ship with this build. */
@@ -64,6 +103,11 @@ public final class ModelCatalog {
     }
 
     private static RestorationModel bundled(String name) {
+        return withBundledFile(name, file -> fromWeights(file, "bundled '" + name + "' weights"));
+    }
+
+    /** Applies {@code read} to the bundled weights of {@code name}, copied to a temporary file for the time. */
+    private static <T> T withBundledFile(String name, Function<Path, T> read) {
         if (!hasBundled(name)) {
             throw new ModelLoadException("no weights are installed for the '" + name + "' model; pass --weights FILE "
                     + "(for example the paper's released gen.pkl) or --model FILE (a TorchScript model)");
@@ -72,7 +116,7 @@ public final class ModelCatalog {
             Path tmp = Files.createTempFile("derain-" + name, ".ckpt");
             try {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                return fromWeights(tmp, "bundled '" + name + "' weights");
+                return read.apply(tmp);
             } finally {
                 Files.deleteIfExists(tmp);
             }

@@ -22,6 +22,15 @@ public interface RestorationModel extends AutoCloseable {
      */
     void to(Device device, torch.ScalarType dtype);
 
+    /** The attention level a model is calibrated against when it has no calibration of its own. */
+    double DEFAULT_DROP_THRESHOLD = 0.5;
+
+    /**
+     * The attention level (0..1] from which a pixel of this model's map counts as raindrop: for the map's
+     * IoU and for drop coverage. Calibrated on validation pairs by {@code derain calibrate}.
+     */
+    default double dropThreshold() { return DEFAULT_DROP_THRESHOLD; }
+
     /** Input height and width must be multiples of this. */
     default int sizeMultiple() { return 4; }
 

@@ -165,6 +165,11 @@ public final class DerainOperator implements FrameOperator {
         return t.to(torch.ScalarType.Float).clamp(zero, one).mul(scale255).round_().to(torch.ScalarType.Byte);
     }
 
+    /** The attention level from which the model's map marks a raindrop (its calibration, else 0.5). */
+    public double dropThreshold() {
+        return model.dropThreshold();
+    }
+
     public String describe() {
         return model.describe() + " on " + device + ", " + settings.precision().name().toLowerCase()
                 + ", batch " + settings.maxBatch() + ", " + inference.describe()

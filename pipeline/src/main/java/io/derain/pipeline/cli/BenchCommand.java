@@ -18,12 +18,10 @@ import io.derain.pipeline.runtime.StagedPipeline;
 import io.derain.pipeline.sink.FrameSink;
 import io.derain.pipeline.sink.VideoFileSink;
 import io.derain.pipeline.source.FrameSource;
-import io.derain.pipeline.source.LoopedSource;
 import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.Sources;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.bytedeco.javacpp.Loader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -67,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--soak", paramLabel = "N",
-            description = "Instead: a memory soak. Streams N frames end to end (INPUT looped, video only) and "
+            description = "Instead: a memory soak. Repeats INPUT into an N-frame clip (stream copy), streams it end to end and "
                     + "reports resident memory every 100 frames after a warm-up of 100, and its growth.")
     long soak;
 
@@ -96,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new InputException(input + ": " + e.getMessage());
             }
             if (soak > 0) {
-                soak(operator, dir.resolve("soak.mp4"));
+                soak(operator, SoakClip.make(input, soak, info.frameRate(), dir.resolve("long.mp4")), dir.resolve("soak.mp4"));
                 return 0;
             }
             ModelOnly modelOnly = modelOnly(operator);
@@ -156,14 +153,15 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The soak: the pipeline over {@code --soak} frames of the looped input, RSS sampled as frames are written. */
-    private void soak(DerainOperator operator, Path output) throws IOException {
+    /** The soak: the pipeline over the {@code --soak}-frame clip, RSS sampled as frames are written. */
+    private void soak(DerainOperator operator, Path clip, Path output) throws IOException {
         long warmup = Math.min(SOAK_WARMUP_FRAMES, soak);
         MemorySoak memory = new MemorySoak(warmup, SOAK_SAMPLE_EVERY);
         JobReport report;
-        try (FrameSource source = new LoopedSource(input, soak);
-             FrameSink sink = new VideoFileSink(output, source.info(), true)) {
-            report = new StagedPipeline(source, operator, sink).run(memory);
+        try (FrameSource source = Sources.open(clip);
+             FrameLimit limited = new FrameLimit(source, soak);
+             FrameSink sink = new VideoFileSink(output, limited.info(), true)) {
+            report = new StagedPipeline(limited, operator, sink).run(memory);
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("input", input.toString());
@@ -211,7 +209,7 @@ final class BenchCommand implements Callable<Integer> {
         List<String> command = new ArrayList<>();
         String error = null;
         try {
-            command.add(bundledFfmpeg());
+            command.add(BundledFfmpeg.path());
         } catch (IOException | RuntimeException e) {
             command.add("ffmpeg");
             error = "the bundled ffmpeg cannot run: " + e.getMessage();
@@ -234,41 +232,13 @@ final class BenchCommand implements Callable<Integer> {
         if (error != null) return new FfmpegRun(command, 0, 0, error);
         try {
             long start = System.nanoTime();
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            int code = p.waitFor();
+            BundledFfmpeg.Result r = BundledFfmpeg.run(command);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new FfmpegRun(command, seconds, frameCount, code == 0 ? null : "exit " + code + ": " + ErrorReporter.oneLine(new Exception(log)));
+            return new FfmpegRun(command, seconds, frameCount,
+                    r.exitCode() == 0 ? null : "exit " + r.exitCode() + ": " + ErrorReporter.oneLine(new Exception(r.log())));
         } catch (IOException e) {
             return new FfmpegRun(command, 0, 0, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new FfmpegRun(command, 0, 0, "interrupted");
         }
-    }
-
-    /**
-     * The ffmpeg executable of the bytedeco artifact, unpacked into JavaCPP's cache. Not through
-     * {@code Loader.load(ffmpeg.class)}: that also loads the JNI of libavdevice, which this build lacks.
-     */
-    private static String bundledFfmpeg() throws IOException {
-        java.io.File exe = Loader.cacheResource(org.bytedeco.ffmpeg.ffmpeg.class,
-                Loader.getPlatform() + "/ffmpeg");
-        if (exe == null) throw new IOException("not in the ffmpeg artifact for " + Loader.getPlatform());
-        if (!exe.canExecute() && !exe.setExecutable(true)) throw new IOException(exe + " is not executable");
-        // It links libpulse (for libavdevice), which a server may lack: say so rather than fail later.
-        Process p = new ProcessBuilder(exe.getAbsolutePath(), "-hide_banner", "-version").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException(out.lines().filter(l -> !l.isBlank()).findFirst().orElse("exit " + p.exitValue())
-                        + (out.contains("libpulse") ? " (Debian: apt-get install libpulse0)" : ""));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
-        return exe.getAbsolutePath();
     }
 
     private Map<String, Object> result(DerainOperator operator, SourceInfo info, ModelOnly modelOnly, JobReport endToEnd,

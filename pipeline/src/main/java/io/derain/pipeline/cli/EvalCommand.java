@@ -1,15 +1,12 @@
 package io.derain.pipeline.cli;
 
+import io.derain.models.restore.RestorationModel;
 import io.derain.operators.derain.DerainOperator;
 import io.derain.pipeline.evaluation.EvaluationReport;
-import io.derain.pipeline.evaluation.EvaluationSink;
 import io.derain.pipeline.evaluation.ImageScore;
 import io.derain.pipeline.evaluation.PairScorer;
 import io.derain.pipeline.evaluation.PairsDirectory;
-import io.derain.pipeline.runtime.StagedPipeline;
-import io.derain.pipeline.runtime.ProgressListener;
 import io.derain.pipeline.sink.TempOutput;
-import io.derain.pipeline.source.ImageSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,10 +43,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the scores as JSON.")
     Path json;
 
-    @Option(names = "--mask-threshold", paramLabel = "T", defaultValue = "0.5",
+    @Option(names = "--mask-threshold", paramLabel = "T",
             description = "Attention level (0..1] from which a pixel counts as drop for the IoU "
-                    + "(default: ${DEFAULT-VALUE}, i.e. map byte >= 128).")
-    double maskThreshold;
+                    + "(default: the model's calibrated drop threshold, 0.5 for an uncalibrated one).")
+    Double maskThreshold;
 
     @Option(names = {"-y", "--overwrite"}, description = "Replace the --json file if it exists.")
     boolean overwrite;
@@ -65,7 +62,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!(maskThreshold > 0 && maskThreshold <= 1)) {
+        if (maskThreshold != null && !(maskThreshold > 0 && maskThreshold <= 1)) {
             throw new IllegalArgumentException("--mask-threshold must be in (0, 1], got " + maskThreshold);
         }
         if (outputs != null && (modelOptions.weights != null
@@ -92,22 +89,21 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private EvaluationReport scoreOutputs(PairsDirectory pairs) {
-        PairScorer scorer = new PairScorer(pairs, maskThreshold);
+        // Scored images carry no attention map: the threshold only labels the report.
+        double threshold = maskThreshold != null ? maskThreshold : RestorationModel.DEFAULT_DROP_THRESHOLD;
+        PairScorer scorer = new PairScorer(pairs, threshold);
         List<ImageScore> scores = new ArrayList<>();
         for (String name : pairs.names()) {
             scores.add(scorer.scoreFile(name, outputs.resolve(name)));
         }
-        return new EvaluationReport(pairsDirectory.toString(), outputs.toString(), maskThreshold, scores);
+        return new EvaluationReport(pairsDirectory.toString(), outputs.toString(), threshold, scores);
     }
 
     private EvaluationReport scoreModel(PairsDirectory pairs) throws IOException {
-        try (DerainOperator operator = modelOptions.openOperator(compute);
-             ImageSource source = ImageSource.open(pairs.rainyDirectory());
-             EvaluationSink sink = new EvaluationSink(new PairScorer(pairs, maskThreshold));
-             ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null)) {
-            if (!quiet) System.err.println("derain eval: " + operator.describe());
-            new StagedPipeline(source, operator, sink).run(quiet ? ProgressListener.NONE : progress);
-            return new EvaluationReport(pairsDirectory.toString(), operator.describe(), maskThreshold, sink.scores());
+        try (DerainOperator operator = modelOptions.openOperator(compute)) {
+            double threshold = maskThreshold != null ? maskThreshold : operator.dropThreshold();
+            List<ImageScore> scores = ModelScoring.run(operator, pairs, new PairScorer(pairs, threshold), quiet, "derain eval");
+            return new EvaluationReport(pairsDirectory.toString(), operator.describe(), threshold, scores);
         }
     }
 }

@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
             try (DerainOperator operator = modelOptions.openOperator(compute)) {
                 checkFrameSize(operator, info);
                 if (!quiet) err().println("derain: " + operator.describe());
-                try (FrameSink sink = openSink(info);
+                try (FrameSink sink = openSink(info, operator.dropThreshold());
                      ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null);
                      MetricsServer metrics = startMetrics()) {
                     StagedPipeline pipeline = new StagedPipeline(source, operator, sink);
@@ -93,8 +93,8 @@ final class RunCommand implements Callable<Integer> {
                         JobReport report = pipeline.run(quiet ? ProgressListener.NONE : progress);
                         report(report, info);
                         if (sink instanceof AttentionMapSink maps) {
-                            err().printf("derain: wrote %s: raindrops cover %.1f %% of the frame on average%n",
-                                    attention, 100 * maps.dropCoverage());
+                            err().printf("derain: wrote %s: raindrops cover %.1f %% of the frame on average (attention >= %.2f)%n",
+                                    attention, 100 * maps.dropCoverage(), operator.dropThreshold());
                             err().flush();
                         }
                         return report.stopped() ? STOPPED : 0;
@@ -110,9 +110,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The output, with the attention maps teed off to their directory when asked for. */
-    private FrameSink openSink(SourceInfo info) throws IOException {
+    private FrameSink openSink(SourceInfo info, double dropThreshold) throws IOException {
         FrameSink sink = Sinks.open(output, info, overwrite);
-        return attention == null ? sink : new AttentionMapSink(sink, attention, overwrite);
+        return attention == null ? sink : new AttentionMapSink(sink, attention, overwrite, dropThreshold);
     }
 
     /** Always says what was written (even with -q): a stopped run's output is shorter than its input. */

@@ -13,6 +13,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public final class PairScorer {
     private final PairsDirectory pairs;
     private final double maskThreshold;
+    private final ThresholdSweep sweep;
     private final Ssim ssim = new Ssim();
     private double[] clean = new double[0];
     private double[] rainy = clean;
@@ -20,9 +21,15 @@ public final class PairScorer {
 
     /** @param maskThreshold attention level (0..1] from which a pixel counts as drop, for the IoU */
     public PairScorer(PairsDirectory pairs, double maskThreshold) {
+        this(pairs, maskThreshold, null);
+    }
+
+    /** Also adds every pair with a mask and an attention map to {@code sweep} (the IoU at all thresholds). */
+    public PairScorer(PairsDirectory pairs, double maskThreshold, ThresholdSweep sweep) {
         MaskIoU.thresholdByte(maskThreshold); // validates
         this.pairs = pairs;
         this.maskThreshold = maskThreshold;
+        this.sweep = sweep;
     }
 
     /**
@@ -72,7 +79,9 @@ public final class PairScorer {
         try (Mat mask = ImageFiles.readGrey(maskFile.get())) {
             requireSize(maskFile.get(), mask, width, height, pairs.clean(name).toString());
             if (mask.step() != width) throw new InputException(maskFile.get() + ": unexpected row padding");
-            return MaskIoU.of(attention, ImageFiles.bytes(mask), width * height, maskThreshold);
+            ByteBuffer maskBytes = ImageFiles.bytes(mask);
+            if (sweep != null) sweep.add(attention, maskBytes, width * height);
+            return MaskIoU.of(attention, maskBytes, width * height, maskThreshold);
         }
     }
 

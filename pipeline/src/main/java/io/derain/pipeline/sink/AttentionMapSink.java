@@ -1,6 +1,7 @@
 package io.derain.pipeline.sink;
 
 import io.derain.operators.frame.VideoFrame;
+import io.derain.pipeline.evaluation.MaskIoU;
 import io.derain.pipeline.media.AudioItem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,18 +11,24 @@ import java.nio.file.Path;
  * Writes each frame's raindrop map (8-bit grey, 255 = certainly a drop) to {@code DIR/00000.png}, or, for
  * frames with a name (images), to the name with {@code .png}, and passes the frame on to the main output.
  * The directory appears with the output on {@link #commit()}, never half-written. Owns the sink it wraps.
- * Keeps the share of pixels the maps call drops (≥ 0.5): how dirty the lens is.
+ * Keeps the share of pixels the maps call drops (at or above the model's drop threshold): how dirty the lens is.
  */
 public final class AttentionMapSink implements FrameSink {
     private final FrameSink output;
     private final TempOutput maps;
+    private final int dropByte;
     private long dropPixels;
     private long pixels;
 
-    /** Takes ownership of {@code output}: closed here too if the map directory cannot be made. */
-    public AttentionMapSink(FrameSink output, Path dir, boolean overwrite) throws IOException {
+    /**
+     * Takes ownership of {@code output}: closed here too if the map directory cannot be made.
+     *
+     * @param dropThreshold attention level (0..1] from which a pixel counts as raindrop for the coverage
+     */
+    public AttentionMapSink(FrameSink output, Path dir, boolean overwrite, double dropThreshold) throws IOException {
         this.output = output;
         try {
+            this.dropByte = MaskIoU.thresholdByte(dropThreshold);
             this.maps = TempOutput.directory(dir, overwrite);
         } catch (IOException | RuntimeException e) {
             output.close();
@@ -39,7 +46,7 @@ public final class AttentionMapSink implements FrameSink {
         String name = frame.label() == null ? String.format("%05d.png", frame.index())
                 : frame.label().replaceFirst("\\.[^.]*$", "") + ".png";
         PngFiles.writeAttention(frame, maps.temp().resolve(name));
-        for (int i = 0; i < map.limit(); i++) if ((map.get(i) & 0xff) >= 128) dropPixels++;
+        for (int i = 0; i < map.limit(); i++) if ((map.get(i) & 0xff) >= dropByte) dropPixels++;
         pixels += map.limit();
         output.write(frame);
     }

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.derain.models.weights.PythonFixtures;
-import io.derain.operators.frame.VideoFrame;
-import io.derain.pipeline.sink.VideoFileSink;
-import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.TestMedia;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +21,7 @@ class BenchCommandTest {
 
     @Test
     void jsonReportHasEveryMeasurement() throws Exception {
-        Path clip = smallClip(dir.resolve("small.mp4"), 8);
+        Path clip = TestMedia.smallClip(dir.resolve("small.mp4"), 8);
         Path weights = PythonFixtures.dir("tiny", "--recurrent", "4", "--widths", "8,16,32").resolve("gen_legacy_v2.pkl");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -51,36 +48,21 @@ class BenchCommandTest {
         assertTrue(json.contains("libopenh264"), "ffmpeg command line: " + json);
     }
 
-    /** The soak streams the looped clip through the model and samples memory from the warm-up on. */
+    /** The soak repeats the clip into a long one, streams it through the model and samples memory after the warm-up. */
     @Test
-    void soakLoopsTheClipAndSamplesMemory() throws Exception {
-        Path clip = smallClip(dir.resolve("small.mp4"), 8);
+    void soakStreamsARepeatedClipAndSamplesMemory() throws Exception {
+        Path clip = TestMedia.smallClip(dir.resolve("small.mp4"), 8);
         Path weights = PythonFixtures.dir("tiny", "--recurrent", "4", "--widths", "8,16,32").resolve("gen_legacy_v2.pkl");
         CliRun run = CliRun.of("bench", clip.toString(), "--weights", weights.toString(), "--soak", "250", "--json");
         assertEquals(0, run.exitCode(), run.err());
         String json = run.out().strip();
-        assertEquals(250, (int) number(json, "frames"), "8 frames looped to 250: " + json);
+        assertEquals(250, (int) number(json, "frames"), "8 frames repeated to 250: " + json);
         assertEquals(100, (int) number(json, "warmup_frames"));
         Matcher samples = Pattern.compile("\\{\"frames\":\\d+,\"rss_bytes\":\\d+\\}").matcher(json);
         int count = 0;
         while (samples.find()) count++;
         assertEquals(2, count, "samples after 100 and 200 frames: " + json);
         assertTrue(json.contains("\"rss_growth_bytes\":"), json);
-    }
-
-    /** A short 128x96 video without audio: the bench's mechanics, not the model's speed, are under test. */
-    static Path smallClip(Path file, int frames) throws Exception {
-        SourceInfo info = new SourceInfo("small", 128, 96, 25, frames, null);
-        try (VideoFileSink sink = new VideoFileSink(file, info, false)) {
-            for (int i = 0; i < frames; i++) {
-                VideoFrame frame = TestMedia.gradient(128, 96, i);
-                frame.setTimestampMicros(i * 40_000L);
-                frame.setIndex(i);
-                sink.write(frame);
-            }
-            sink.commit();
-        }
-        return file;
     }
 
     private static double number(String json, String key) {

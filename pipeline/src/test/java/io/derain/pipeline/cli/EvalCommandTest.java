@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bytedeco.javacpp.BytePointer;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** derain eval on a tiny pairs directory made by derain synth from two small still images. */
+/** derain eval and derain calibrate on a tiny pairs directory made by derain synth from two small still images. */
 class EvalCommandTest {
     @TempDir static Path tmp;
     private static Path pairs;
@@ -60,13 +61,7 @@ class EvalCommandTest {
 
     @Test
     void modelRunScoresEveryPairWithItsAttentionMap() throws Exception {
-        Path weights = tmp.resolve("lite-random.ckpt");
-        torch.manual_seed(3);
-        try (AttentiveGenerator generator = new AttentiveGenerator(GeneratorConfig.LITE);
-             StateDict state = StateDict.of(generator, "test fixture")) {
-            state.metadata().putAll(GeneratorConfig.LITE.toMetadata());
-            state.write(weights);
-        }
+        Path weights = randomLite("lite-random.ckpt");
         Path json = tmp.resolve("model.json");
         CliRun run = CliRun.of("eval", "--pairs", pairs.toString(), "--weights", weights.toString(),
                 "--device", "cpu", "--batch", "2", "--json", json.toString(), "-q");
@@ -93,6 +88,70 @@ class EvalCommandTest {
         assertEquals(2, noOutputs.exitCode(), "outputs named differently from the pairs");
         assertTrue(noOutputs.err().contains("00000.png"), noOutputs.err());
         assertFalse(noOutputs.err().strip().contains("\n"), noOutputs.err());
+    }
+
+    /**
+     * Calibration picks the grid threshold with the best mean IoU, stores it with the weights, and eval
+     * then scores the IoU there: the same figure as calibrate's table.
+     */
+    @Test
+    void calibratedThresholdIsStoredAndUsedByEval() throws Exception {
+        Path weights = randomLite("uncalibrated.ckpt");
+        Path calibrated = tmp.resolve("calibrated.ckpt");
+        CliRun run = CliRun.of("calibrate", "--pairs", pairs.toString(), "--weights", weights.toString(),
+                "-o", calibrated.toString(), "--device", "cpu", "-q");
+        assertEquals(0, run.exitCode(), run.err());
+        Matcher chosen = Pattern.compile("(\\d\\.\\d\\d)  (\\d\\.\\d{4})  <- drop threshold").matcher(run.out());
+        assertTrue(chosen.find(), run.out());
+        double threshold = Double.parseDouble(chosen.group(1));
+        double iou = Double.parseDouble(chosen.group(2));
+        Matcher rows = Pattern.compile("(?m)^\\s+\\d\\.\\d\\d  (\\d\\.\\d{4})").matcher(run.out());
+        int count = 0;
+        while (rows.find()) {
+            count++;
+            assertTrue(Double.parseDouble(rows.group(1)) <= iou, "the chosen threshold has the best IoU: " + run.out());
+        }
+        assertEquals(19, count, run.out());
+        try (StateDict state = StateDict.read(calibrated)) {
+            assertEquals(String.format(Locale.ROOT, "%.2f", threshold), state.metadata().get("attention.dropThreshold"));
+            assertEquals("lite", state.metadata().get("model.name"), "the architecture travels with the weights");
+        }
+
+        Path json = tmp.resolve("calibrated.json");
+        CliRun eval = CliRun.of("eval", "--pairs", pairs.toString(), "--weights", calibrated.toString(),
+                "--device", "cpu", "--json", json.toString(), "-q");
+        assertEquals(0, eval.exitCode(), eval.err());
+        String text = Files.readString(json);
+        assertEquals(threshold, numbers(text, "maskThreshold").get(0), 1e-9, text);
+        assertEquals(iou, numbers(text, "maskIoU").get(0), 1e-4, "mean IoU as calibrated: " + text);
+    }
+
+    @Test
+    void calibrationNeedsMasksAndWritesNothingWithout() throws Exception {
+        Path noMasks = tmp.resolve("no-masks");
+        for (String sub : new String[] {"rainy", "clean"}) {
+            Files.createDirectories(noMasks.resolve(sub));
+            Files.copy(pairs.resolve(sub).resolve("00000.png"), noMasks.resolve(sub).resolve("00000.png"));
+        }
+        Path out = tmp.resolve("never.ckpt");
+        CliRun run = CliRun.of("calibrate", "--pairs", noMasks.toString(), "--weights", randomLite("for-masks.ckpt").toString(),
+                "-o", out.toString(), "--device", "cpu", "-q");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("no-masks") && run.err().contains("mask"), run.err());
+        assertFalse(run.err().strip().contains("\n"), "one line: " + run.err());
+        assertFalse(Files.exists(out));
+    }
+
+    /** A lite generator with seeded random weights: enough to exercise the commands' mechanics. */
+    private static Path randomLite(String name) {
+        Path weights = tmp.resolve(name);
+        torch.manual_seed(3);
+        try (AttentiveGenerator generator = new AttentiveGenerator(GeneratorConfig.LITE);
+             StateDict state = StateDict.of(generator, "test fixture")) {
+            state.metadata().putAll(GeneratorConfig.LITE.toMetadata());
+            state.write(weights);
+        }
+        return weights;
     }
 
     private static int count(String text, String what) {

@@ -53,6 +53,7 @@ class MetricsServerTest {
             scraped.countDown();
             assertEquals(20, job.get(10, TimeUnit.SECONDS).frames());
             String after = get(port);
+            assertEquals(20, value(after, "derain_frames_in_total"));
             assertEquals(20, value(after, "derain_frames_out_total"));
             assertEquals(0, value(after, "derain_frames_dropped_total"));
             assertTrue(value(after, "derain_stage_busy_seconds_count{stage=\"encode\"}") == 20, after);

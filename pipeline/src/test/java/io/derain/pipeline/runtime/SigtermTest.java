@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.derain.models.weights.PythonFixtures;
-import io.derain.operators.frame.VideoFrame;
-import io.derain.pipeline.sink.VideoFileSink;
-import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.TestMedia;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -42,7 +39,7 @@ class SigtermTest {
     @Test
     void sigtermKeepsThePlayableOutputWrittenSoFar() throws Exception {
         Path weights = PythonFixtures.dir("tiny", "--recurrent", "4", "--widths", "8,16,32").resolve("gen_legacy_v2.pkl");
-        Path input = smallClip(dir.resolve("in.mp4"), 600);
+        Path input = TestMedia.smallClip(dir.resolve("in.mp4"), 600);
         Path out = dir.resolve("out.mp4");
         Path childLog = Files.createTempFile("derain-sigterm", ".log"); // not in dir: its listing is checked
         int port = freePort();
@@ -88,21 +85,6 @@ class SigtermTest {
             Thread.sleep(100);
         }
         fail("no " + frames + " frames written within a minute");
-    }
-
-    /** A 128x96 video without audio, cheap to derain with the tiny generator. */
-    static Path smallClip(Path file, int frames) throws IOException {
-        SourceInfo info = new SourceInfo("small", 128, 96, 25, frames, null);
-        try (VideoFileSink sink = new VideoFileSink(file, info, false)) {
-            for (int i = 0; i < frames; i++) {
-                VideoFrame frame = TestMedia.gradient(128, 96, i);
-                frame.setTimestampMicros(i * 40_000L);
-                frame.setIndex(i);
-                sink.write(frame);
-            }
-            sink.commit();
-        }
-        return file;
     }
 
     private static int freePort() throws IOException {

@@ -4,6 +4,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.derain.operators.frame.VideoFrame;
+import io.derain.pipeline.sink.VideoFileSink;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,5 +118,20 @@ public final class TestMedia {
             }
         }
         return frame;
+    }
+
+    /** A 128x96 video of {@code frames} gradient frames at 25 fps without audio: cheap to decode, encode and derain. */
+    public static Path smallClip(Path file, int frames) throws IOException {
+        SourceInfo info = new SourceInfo("small", 128, 96, 25, frames, null);
+        try (VideoFileSink sink = new VideoFileSink(file, info, false)) {
+            for (int i = 0; i < frames; i++) {
+                VideoFrame frame = gradient(128, 96, i);
+                frame.setTimestampMicros(i * 40_000L);
+                frame.setIndex(i);
+                sink.write(frame);
+            }
+            sink.commit();
+        }
+        return file;
     }
 }
