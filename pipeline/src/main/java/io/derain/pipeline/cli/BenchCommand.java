@@ -184,7 +184,7 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             out.println(Json.write(r));
         } else {
-            out.printf("derain bench --soak: %s, %d frames end to end at %.2f fps, %s%n", input, report.frames(),
+            out.printf("derain bench --soak: %s repeated to one long clip, %d frames end to end at %.2f fps, %s%n", input, report.frames(),
                     report.framesPerSecond(), operator.describe());
             for (MemorySoak.Sample s : memory.samples()) {
                 out.printf("  after %6d frames  RSS %7.1f MiB%n", s.frames(), s.rssBytes() / 1048576.0);
