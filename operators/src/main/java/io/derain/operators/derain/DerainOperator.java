@@ -149,11 +149,8 @@ public final class DerainOperator implements FrameOperator {
         Tensor x = input.to(device.device(), torch.ScalarType.Byte, async, false, new MemoryFormatOptional())
                 .permute(0, 3, 1, 2).to(settings.precision().scalarType()).div_(scale255);
         RestorationModel.Restoration r = inference.run(model, x);
-        Tensor image = r.image();
-        if (settings.attentionGate() && r.attention() != null) {
-            // Where the map says "no drop" the frame passes through; elsewhere the network's restoration.
-            image = x.add(r.attention().clamp(zero, one).mul(image.sub(x)));
-        }
+        // Where the (widened) map says "no drop" the frame passes through; elsewhere the network's restoration.
+        Tensor image = settings.gate().blend(x, r.attention(), r.image(), zero, one);
         host.outputBuffer().copy_(toBytes(image).permute(0, 2, 3, 1), async);
         if (r.attention() == null) return false;
         host.attentionBuffer().copy_(toBytes(r.attention()).select(1, 0), async);
@@ -173,7 +170,7 @@ public final class DerainOperator implements FrameOperator {
     public String describe() {
         return model.describe() + " on " + device + ", " + settings.precision().name().toLowerCase()
                 + ", batch " + settings.maxBatch() + ", " + inference.describe()
-                + (settings.attentionGate() ? ", attention-gated output" : ", whole network output");
+                + ", " + settings.gate().describe();
     }
 
     @Override

@@ -13,12 +13,12 @@ package io.derain.operators.derain;
  * @param tileOverlap pixels shared by neighbouring tiles
  * @param pipelineDepth batches in the operator at once (a ring of host buffers); 0 = 2 on CUDA, where
  *                    copies then overlap compute, and 1 on the CPU, where there is nothing to overlap
- * @param attentionGate replace only what the model's attention map marks as raindrops:
- *                    {@code input + A · (output − input)}, so pixels the map calls clear pass through
- *                    untouched; ignored for models without an attention map
+ * @param gate        how the restoration is blended in by the model's attention map, so that pixels
+ *                    the map calls clear pass through untouched ({@link AttentionGate#OFF}: the whole
+ *                    restoration); ignored for models without an attention map
  */
 public record DerainSettings(int maxBatch, long maxPixels, Precision precision, int workWidth, int workHeight,
-                             int tile, int tileOverlap, int pipelineDepth, boolean attentionGate) {
+                             int tile, int tileOverlap, int pipelineDepth, AttentionGate gate) {
 
     public static final long DEFAULT_MAX_PIXELS = 3840L * 2160;
 
@@ -26,18 +26,19 @@ public record DerainSettings(int maxBatch, long maxPixels, Precision precision, 
         if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
         if (workWidth > 0 && tile > 0) throw new IllegalArgumentException("--work-size and --tile exclude each other");
         if (pipelineDepth < 0) throw new IllegalArgumentException("pipeline depth must not be negative: " + pipelineDepth);
+        if (gate == null) throw new IllegalArgumentException("no attention gate given (AttentionGate.OFF for none)");
     }
 
     public static DerainSettings defaults() {
-        return new DerainSettings(1, DEFAULT_MAX_PIXELS, Precision.FP32, 0, 0, 0, 0, 0, true);
+        return new DerainSettings(1, DEFAULT_MAX_PIXELS, Precision.FP32, 0, 0, 0, 0, 0, AttentionGate.widenedBy(AttentionGate.DEFAULT_GROW));
     }
 
     public DerainSettings withBatch(int n) {
-        return new DerainSettings(n, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, pipelineDepth, attentionGate);
+        return new DerainSettings(n, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, pipelineDepth, gate);
     }
 
     public DerainSettings withPipelineDepth(int depth) {
-        return new DerainSettings(maxBatch, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, depth, attentionGate);
+        return new DerainSettings(maxBatch, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, depth, gate);
     }
 
     /** The depth to use on {@code device}: as set, or the default for it. */

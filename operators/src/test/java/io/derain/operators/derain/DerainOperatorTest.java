@@ -36,7 +36,7 @@ class DerainOperatorTest {
     }
 
     private static DerainSettings settings(int batch, long maxPixels) {
-        return new DerainSettings(batch, maxPixels, Precision.FP32, 0, 0, 0, 0, 0, true);
+        return new DerainSettings(batch, maxPixels, Precision.FP32, 0, 0, 0, 0, 0, AttentionGate.widenedBy(0));
     }
 
     private static VideoFrame randomFrame(int w, int h, long seed) {
@@ -81,7 +81,7 @@ class DerainOperatorTest {
         torch.manual_seed(7);
         var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
         // The whole network output: an untrained attention map is near zero, so the gate would pass the frame.
-        var whole = new DerainSettings(2, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, false);
+        var whole = new DerainSettings(2, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, AttentionGate.OFF);
         try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), whole)) {
             VideoFrame f = randomFrame(50, 30, 4);
             byte[] before = bytes(f.pixels());
@@ -107,7 +107,7 @@ class DerainOperatorTest {
     @Test
     void tilesBlendBackToTheExactFrame() {
         // Identity per tile: any blending error (weights not summing to one, gaps) would show.
-        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 48, 12, 0, true))) {
+        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 48, 12, 0, AttentionGate.widenedBy(0)))) {
             VideoFrame f = randomFrame(130, 70, 5);
             byte[] before = bytes(f.pixels());
             op.apply(List.of(f));
@@ -118,7 +118,7 @@ class DerainOperatorTest {
 
     @Test
     void workResolutionKeepsFullResolutionDetailWhereTheModelChangesNothing() {
-        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 32, 20, 0, 0, 0, true))) {
+        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 32, 20, 0, 0, 0, AttentionGate.widenedBy(0)))) {
             VideoFrame f = randomFrame(128, 72, 6);
             byte[] before = bytes(f.pixels());
             op.apply(List.of(f));
@@ -135,7 +135,7 @@ class DerainOperatorTest {
             torch.manual_seed(11);
             var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
             try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0),
-                    new DerainSettings(1, 1 << 24, precisions[i], 0, 0, 0, 0, 0, true))) {
+                    new DerainSettings(1, 1 << 24, precisions[i], 0, 0, 0, 0, 0, AttentionGate.widenedBy(0)))) {
                 VideoFrame f = randomFrame(64, 48, 8);
                 op.apply(List.of(f));
                 results[i] = bytes(f.pixels());
@@ -208,12 +208,17 @@ class DerainOperatorTest {
         @Override public void close() {}
     }
 
-    /** The gate keeps what the map calls clear bit for bit and takes the network's output where it says drop. */
+    /**
+     * The gate keeps what the map calls clear bit for bit and takes the network's output where it says drop;
+     * widened by g pixels, it also takes the g columns next to the drop side.
+     */
     @Test
     void theAttentionGatePassesClearPixelsThrough() {
         ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU, 0);
-        for (boolean gate : new boolean[] {true, false}) {
-            DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, gate);
+        AttentionGate[] gates = {AttentionGate.widenedBy(0), AttentionGate.widenedBy(3), AttentionGate.OFF};
+        int[] clearColumns = {16, 13, 0};
+        for (int g = 0; g < gates.length; g++) {
+            DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, gates[g]);
             try (DerainOperator op = new DerainOperator(new BlackRightHalfModel(), cpu, s)) {
                 VideoFrame f = randomFrame(32, 8, 9);
                 byte[] before = bytes(f.pixels());
@@ -223,12 +228,16 @@ class DerainOperatorTest {
                     for (int x = 0; x < 32; x++) {
                         for (int c = 0; c < 3; c++) {
                             int i = (y * 32 + x) * 3 + c;
-                            byte want = gate && x < 16 ? before[i] : 0;
-                            assertEquals(want, after[i], "gate " + gate + " at " + x + "," + y);
+                            byte want = x < clearColumns[g] ? before[i] : 0;
+                            assertEquals(want, after[i], gates[g] + " at " + x + "," + y);
                         }
                     }
                 }
-                assertTrue(op.describe().contains(gate ? "attention-gated" : "whole network output"), op.describe());
+                assertTrue(op.describe().contains(gates[g].enabled() ? "attention-gated" : "whole network output"), op.describe());
+                // The map that comes out with the frame is the model's own, not the widened gate.
+                byte[] map = bytes(f.attention());
+                assertEquals(0, map[15]);
+                assertEquals((byte) 255, map[16]);
             }
         }
     }

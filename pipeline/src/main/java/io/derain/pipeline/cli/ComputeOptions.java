@@ -1,5 +1,6 @@
 package io.derain.pipeline.cli;
 
+import io.derain.operators.derain.AttentionGate;
 import io.derain.operators.derain.ComputeDevice;
 import io.derain.operators.derain.DerainSettings;
 import io.derain.operators.derain.Precision;
@@ -44,6 +45,11 @@ final class ComputeOptions {
                     + "through untouched (default: on; --no-attention-gate takes the network's whole output).")
     boolean attentionGate;
 
+    @Option(names = "--gate-grow", paramLabel = "PX", defaultValue = "" + AttentionGate.DEFAULT_GROW,
+            description = "Widen the attention map by PX pixels before gating, so the gate also covers drop rims and "
+                    + "interiors the map marks only weakly (default: ${DEFAULT-VALUE}; 0: the map as it is).")
+    int gateGrow;
+
     DerainSettings settings() {
         int ww = 0, wh = 0;
         if (workSize != null) {
@@ -55,7 +61,9 @@ final class ComputeOptions {
                 throw new IllegalArgumentException("--work-size: expected WxH such as 640x360, got '" + workSize + "'");
             }
         }
-        return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap, 0, attentionGate);
+        if (gateGrow < 0) throw new IllegalArgumentException("--gate-grow must not be negative");
+        AttentionGate gate = attentionGate ? AttentionGate.widenedBy(gateGrow) : AttentionGate.OFF;
+        return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap, 0, gate);
     }
 
     ComputeDevice select() {
