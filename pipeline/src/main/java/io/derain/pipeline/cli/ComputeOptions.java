@@ -2,6 +2,7 @@ package io.derain.pipeline.cli;
 
 import io.derain.operators.derain.AttentionGate;
 import io.derain.operators.derain.ComputeDevice;
+import io.derain.operators.derain.CpuFeatures;
 import io.derain.operators.derain.DerainSettings;
 import io.derain.operators.derain.Precision;
 import picocli.CommandLine.Option;
@@ -64,6 +65,15 @@ final class ComputeOptions {
         if (gateGrow < 0) throw new IllegalArgumentException("--gate-grow must not be negative");
         AttentionGate gate = attentionGate ? AttentionGate.widenedBy(gateGrow) : AttentionGate.OFF;
         return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap, 0, gate);
+    }
+
+    /** A line to warn with when the settings will run much slower than the user likely expects; null if none. */
+    String slowSettingsWarning(ComputeDevice device) {
+        if (Precision.parse(precision) != Precision.BF16 || device.isCuda()) return null;
+        CpuFeatures cpu = CpuFeatures.host();
+        if (!cpu.known() || cpu.fastBf16()) return null;
+        return "derain: warning: this CPU has neither AVX-512 BF16 nor AMX, so bf16 runs far slower than fp32 here; "
+                + "leave --precision at fp32";
     }
 
     ComputeDevice select() {

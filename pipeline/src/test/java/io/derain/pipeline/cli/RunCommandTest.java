@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.derain.models.weights.PythonFixtures;
+import io.derain.operators.derain.CpuFeatures;
 import io.derain.pipeline.source.TestMedia;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -113,6 +114,23 @@ class RunCommandTest {
         assertEquals(2, refused.exitCode(), refused.err());
         assertTrue(refused.err().contains("maps"), refused.err());
         assertFalse(Files.exists(out2), "no output without its maps");
+    }
+
+    /** bf16 on a CPU without bf16 hardware is a trap (many times slower than fp32): the run says so, and still runs. */
+    @Test
+    void bf16WithoutHardwareSupportIsWarnedAbout() throws Exception {
+        // A small crop of a real photo: the slow path takes seconds per full frame.
+        Path image = dir.resolve("small.png"), out = dir.resolve("bf16.png");
+        try (Mat photo = opencv_imgcodecs.imread(TestMedia.realRain().resolve("case1.jpg").toString());
+             Mat small = new Mat(photo, new org.bytedeco.opencv.opencv_core.Rect(200, 200, 96, 64))) {
+            assertTrue(opencv_imgcodecs.imwrite(image.toString(), small));
+        }
+        Result r = derain("run", image.toString(), "-o", out.toString(), "--model", "lite", "--precision", "bf16",
+                "--device", "cpu", "-q");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(Files.size(out) > 0);
+        CpuFeatures cpu = CpuFeatures.host();
+        assertEquals(cpu.known() && !cpu.fastBf16(), r.err().contains("bf16 runs far slower than fp32"), r.err());
     }
 
     @Test
