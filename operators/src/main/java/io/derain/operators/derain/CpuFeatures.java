@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 /**
  * What the host CPU offers inference, read from {@code /proc/cpuinfo}. libtorch runs bf16 convolutions
  * fast only with AVX-512 BF16 or AMX; elsewhere it converts and falls back to slow paths, and bf16 is then
- * many times slower than fp32 (seen: ~0.1 fps against 2 fps for the lite model on an AVX2-only EPYC).
+ * many times slower than fp32 (seen on an AVX2-only EPYC: a few frames in ten minutes against 2 fps in fp32).
  */
 public final class CpuFeatures {
     private static final Path CPU_INFO = Path.of("/proc/cpuinfo");
