@@ -69,16 +69,6 @@ public final class AttentionGate {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof AttentionGate g && g.enabled == enabled && g.grow == grow;
-    }
-
-    @Override
-    public int hashCode() {
-        return Boolean.hashCode(enabled) * 31 + grow;
-    }
-
-    @Override
     public String toString() {
         return describe();
     }

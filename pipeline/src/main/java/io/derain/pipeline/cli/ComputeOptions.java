@@ -68,8 +68,8 @@ final class ComputeOptions {
     }
 
     /** A line to warn with when the settings will run much slower than the user likely expects; null if none. */
-    String slowSettingsWarning(ComputeDevice device) {
-        if (Precision.parse(precision) != Precision.BF16 || device.isCuda()) return null;
+    static String slowSettingsWarning(DerainSettings settings, ComputeDevice device) {
+        if (settings.precision() != Precision.BF16 || device.isCuda()) return null;
         CpuFeatures cpu = CpuFeatures.host();
         if (!cpu.known() || cpu.fastBf16()) return null;
         return "derain: warning: this CPU has neither AVX-512 BF16 nor AMX, so bf16 runs far slower than fp32 here; "

@@ -28,7 +28,7 @@ final class ModelOptions {
     DerainOperator openOperator(ComputeOptions compute) {
         DerainSettings settings = compute.settings();
         ComputeDevice device = compute.select();
-        String warning = compute.slowSettingsWarning(device);
+        String warning = ComputeOptions.slowSettingsWarning(settings, device);
         if (warning != null) {
             mixee.commandLine().getErr().println(warning);
             mixee.commandLine().getErr().flush();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,7 +123,7 @@ class RunCommandTest {
         // A small crop of a real photo: the slow path takes seconds per full frame.
         Path image = dir.resolve("small.png"), out = dir.resolve("bf16.png");
         try (Mat photo = opencv_imgcodecs.imread(TestMedia.realRain().resolve("case1.jpg").toString());
-             Mat small = new Mat(photo, new org.bytedeco.opencv.opencv_core.Rect(200, 200, 96, 64))) {
+             Mat small = new Mat(photo, new Rect(200, 200, 96, 64))) {
             assertTrue(opencv_imgcodecs.imwrite(image.toString(), small));
         }
         Result r = derain("run", image.toString(), "-o", out.toString(), "--model", "lite", "--precision", "bf16",
