@@ -26,20 +26,28 @@ import org.bytedeco.pytorch.global.torch;
 public final class SyntheticPairs implements SampleSource {
     private final List<CleanImage> images;
     private final long seed;
+    private final ColorJitter jitter;
     private final Map<RainStyle, RaindropRenderer> renderers = new EnumMap<>(RainStyle.class);
     private final Map<RainStyle, RainSettings> settings = new EnumMap<>(RainStyle.class);
     private ByteBuffer rainy = ByteBuffer.allocateDirect(0);
     private ByteBuffer mask = ByteBuffer.allocateDirect(0);
     private ByteBuffer coverage = ByteBuffer.allocateDirect(0);
+    private ByteBuffer jittered = ByteBuffer.allocateDirect(0);
     private ByteBuffer rainyCrops = ByteBuffer.allocateDirect(0);
     private ByteBuffer cleanCrops = ByteBuffer.allocateDirect(0);
     private ByteBuffer maskCrops = ByteBuffer.allocateDirect(0);
     private final TensorOptions byteOptions = new TensorOptions(torch.ScalarType.Byte);
 
     public SyntheticPairs(List<CleanImage> images, long seed) {
+        this(images, seed, false);
+    }
+
+    /** @param colorJitter vary each clean picture's colours before raining on it ({@link ColorJitter}) */
+    public SyntheticPairs(List<CleanImage> images, long seed, boolean colorJitter) {
         if (images.isEmpty()) throw new IllegalArgumentException("no clean images to train on");
         this.images = images;
         this.seed = seed;
+        this.jitter = colorJitter ? new ColorJitter() : null;
         for (RainStyle style : new RainStyle[] {RainStyle.LENS, RainStyle.WINDSHIELD}) {
             settings.put(style, RainSettings.defaults(style));
             renderers.put(style, new RaindropRenderer(settings.get(style)));
@@ -59,20 +67,25 @@ public final class SyntheticPairs implements SampleSource {
             maskCrops = ByteBuffer.allocateDirect(size * crop * crop);
         }
         for (int i = 0; i < size; i++) {
-            SplittableRandom rng = new SplittableRandom(seed ^ (step * 0x9E3779B97F4A7C15L) ^ (i * 0xC2B2AE3D27D4EB4FL));
+            long sampleSeed = seed ^ (step * 0x9E3779B97F4A7C15L) ^ (i * 0xC2B2AE3D27D4EB4FL);
+            SplittableRandom rng = new SplittableRandom(sampleSeed);
             CleanImage image = images.get(rng.nextInt(images.size()));
             if (image.width() < crop || image.height() < crop) {
                 throw new IllegalArgumentException(image.name() + " is smaller than the crop size " + crop);
             }
+            // A stream of its own, so runs without jitter draw exactly what they drew before it existed. Half
+            // the pictures keep their own colours: the footage's look stays what the model sees most.
+            SplittableRandom colours = new SplittableRandom(~sampleSeed);
+            ByteBuffer clean = jitter == null || colours.nextBoolean() ? image.pixels() : jitter(image, colours);
             RainStyle style = rng.nextBoolean() ? RainStyle.LENS : RainStyle.WINDSHIELD;
             // Vary density from light to heavy so the model also learns to leave dry areas alone.
             RainSettings s = settings.get(style);
             s = s.withCoverage(s.coverage() * (0.3 + 1.2 * rng.nextDouble()));
-            render(image, style, s, rng.nextLong());
+            render(image, clean, style, s, rng.nextLong());
             int x = rng.nextInt(image.width() - crop + 1), y = rng.nextInt(image.height() - crop + 1);
             boolean mirror = rng.nextBoolean();
             cut(rainy, image.width(), 3, x, y, crop, mirror, rainyCrops, i);
-            cut(image.pixels(), image.width(), 3, x, y, crop, mirror, cleanCrops, i);
+            cut(clean, image.width(), 3, x, y, crop, mirror, cleanCrops, i);
             cut(mask, image.width(), 1, x, y, crop, mirror, maskCrops, i);
         }
         try (PointerScope scope = new PointerScope()) {
@@ -82,7 +95,14 @@ public final class SyntheticPairs implements SampleSource {
         }
     }
 
-    private void render(CleanImage image, RainStyle style, RainSettings s, long fieldSeed) {
+    private ByteBuffer jitter(CleanImage image, SplittableRandom rng) {
+        int pixels = image.width() * image.height();
+        if (jittered.capacity() < pixels * 3) jittered = ByteBuffer.allocateDirect(pixels * 3);
+        jitter.apply(image.pixels(), jittered, pixels, rng);
+        return jittered;
+    }
+
+    private void render(CleanImage image, ByteBuffer clean, RainStyle style, RainSettings s, long fieldSeed) {
         int pixels = image.width() * image.height();
         if (rainy.capacity() < pixels * 3) {
             rainy = ByteBuffer.allocateDirect(pixels * 3);
@@ -91,7 +111,7 @@ public final class SyntheticPairs implements SampleSource {
         }
         DropField field = new DropField(s, fieldSeed);
         field.step(image.width(), image.height());
-        renderers.get(style).render(field, image.pixels(), image.width(), image.height(), rainy, null, coverage);
+        renderers.get(style).render(field, clean, image.width(), image.height(), rainy, null, coverage);
         // The attention target: the visible drops, not the faint fringes no detector can find.
         DropMask.DROPS.fromCoverage(coverage, mask, pixels);
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
     private static final GeneratorConfig TINY = new GeneratorConfig("tiny", 4, 1, 2, 8, 16, 32);
 
-    private static List<CleanImage> scenes() {
+    static List<CleanImage> scenes() {
         List<CleanImage> images = new ArrayList<>();
         Random random = new Random(3);
         for (int k = 0; k < 3; k++) {

@@ -57,6 +57,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--adversarial", description = "Also train the paper's attentive discriminator and use its "
             + "adversarial loss (weight 0.01); several times slower per step on a CPU.") boolean adversarial;
+    @Option(names = "--color-jitter", description = "Vary the exposure, gamma, white balance, saturation and "
+            + "channel order of half the clean pictures before raining on them, so the model restores colours "
+            + "the footage does not show (give it again with --resume).") boolean colorJitter;
     @Option(names = "--resume", description = "Continue from DIR's checkpoint if there is one.") boolean resume;
     @Option(names = "--checkpoint-every", defaultValue = "250") long checkpointEvery;
     @Option(names = "--log-every", defaultValue = "25") long logEvery;
@@ -90,9 +93,9 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, String> notes = new LinkedHashMap<>();
             notes.put("training.data", inputs + " at heights " + heights + ", held out (s): " + holdout
                     + ", " + images.size() + " frames");
-            notes.put("training.settings", settings.toString());
+            notes.put("training.settings", settings + (colorJitter ? ", colour jitter" : ""));
             try (AttentiveGenerator generator = new AttentiveGenerator(config);
-                 SyntheticPairs data = new SyntheticPairs(images, seed);
+                 SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter);
                  AdversarialTraining gan = adversarial ? new AdversarialTraining(learningRate) : null) {
                 if (init != null && !(resume && checkpoint.exists())) initialise(generator, log);
                 log.accept(String.format("training %s (%s) on %d frames: %s", config.name(), config, images.size(), settings));
