@@ -38,6 +38,7 @@ public final class DerainOperator implements FrameOperator {
     private final Scalar scale255 = new Scalar(255.0);
     private final ScalarOptional zero = new ScalarOptional(new Scalar(0.0));
     private final ScalarOptional one = new ScalarOptional(new Scalar(1.0));
+    private final Scalar gateGain;
 
     /**
      * @param model takes ownership (closed here too if the operator cannot be built); moved to
@@ -51,6 +52,7 @@ public final class DerainOperator implements FrameOperator {
         this.model = model;
         this.device = device;
         this.settings = settings;
+        this.gateGain = new Scalar(settings.gate().gain());
         this.inference = settings.inference();
         this.ring = new Slot[settings.pipelineDepthOn(device)];
         for (int i = 0; i < ring.length; i++) ring[i] = new Slot(new FrameTensors(device.isCuda()));
@@ -150,7 +152,7 @@ public final class DerainOperator implements FrameOperator {
                 .permute(0, 3, 1, 2).to(settings.precision().scalarType()).div_(scale255);
         RestorationModel.Restoration r = inference.run(model, x);
         // Where the (widened) map says "no drop" the frame passes through; elsewhere the network's restoration.
-        Tensor image = settings.gate().blend(x, r.attention(), r.image(), zero, one);
+        Tensor image = settings.gate().blend(x, r.attention(), r.image(), gateGain, zero, one);
         host.outputBuffer().copy_(toBytes(image).permute(0, 2, 3, 1), async);
         if (r.attention() == null) return false;
         host.attentionBuffer().copy_(toBytes(r.attention()).select(1, 0), async);
@@ -178,5 +180,7 @@ public final class DerainOperator implements FrameOperator {
         if (streams != null) streams.close(); // waits for work still writing into the host buffers
         for (Slot slot : ring) slot.host.close();
         model.close();
+        gateGain.close();
+        scale255.close();
     }
 }

@@ -30,7 +30,7 @@ public record DerainSettings(int maxBatch, long maxPixels, Precision precision, 
     }
 
     public static DerainSettings defaults() {
-        return new DerainSettings(1, DEFAULT_MAX_PIXELS, Precision.FP32, 0, 0, 0, 0, 0, AttentionGate.widenedBy(AttentionGate.DEFAULT_GROW));
+        return new DerainSettings(1, DEFAULT_MAX_PIXELS, Precision.FP32, 0, 0, 0, 0, 0, AttentionGate.DEFAULT);
     }
 
     public DerainSettings withBatch(int n) {

@@ -241,4 +241,42 @@ class DerainOperatorTest {
             }
         }
     }
+
+    /** Outputs black, with an attention map of 0.4 everywhere: a drop the map is unsure of. */
+    private static final class BlackUnsureModel implements RestorationModel {
+        @Override public Restoration restore(Tensor image) {
+            Tensor map = torch.zeros_like(image.narrow(1, 0, 1));
+            map.fill_(new org.bytedeco.pytorch.Scalar(0.4));
+            return new Restoration(torch.zeros_like(image), map);
+        }
+        @Override public void to(Device device, torch.ScalarType dtype) {}
+        @Override public String describe() { return "black, map 0.4"; }
+        @Override public void close() {}
+    }
+
+    /** The gain scales the map before clamping: 0.4 takes 40 % of the restoration at gain 1, 80 % at 2, all at 3. */
+    @Test
+    void theGateGainTakesMoreOfTheRestorationWhereTheMapIsUnsure() {
+        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU, 0);
+        double[] gains = {1, 2, 3};
+        double[] kept = {0.6, 0.2, 0};
+        for (int g = 0; g < gains.length; g++) {
+            AttentionGate gate = AttentionGate.of(2, gains[g]);
+            DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, gate);
+            try (DerainOperator op = new DerainOperator(new BlackUnsureModel(), cpu, s)) {
+                VideoFrame f = randomFrame(16, 8, 11);
+                byte[] before = bytes(f.pixels());
+                op.apply(List.of(f));
+                byte[] after = bytes(f.pixels());
+                for (int i = 0; i < before.length; i++) {
+                    double want = (before[i] & 0xff) * kept[g];
+                    assertEquals(want, after[i] & 0xff, 1.0, gate + " at byte " + i);
+                }
+                assertEquals(102, bytes(f.attention())[0] & 0xff, "the map leaves as the model made it, not gained");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> AttentionGate.of(1, 0));
+        assertThrows(IllegalArgumentException.class, () -> AttentionGate.of(1, Double.NaN));
+        assertEquals("attention-gated output (map widened by 5 px, gain 1.5)", AttentionGate.DEFAULT.toString());
+    }
 }

@@ -51,6 +51,11 @@ final class ComputeOptions {
                     + "interiors the map marks only weakly (default: ${DEFAULT-VALUE}; 0: the map as it is).")
     int gateGrow;
 
+    @Option(names = "--gate-gain", paramLabel = "K", defaultValue = "" + AttentionGate.DEFAULT_GAIN,
+            description = "Multiply the (widened) attention map by K before gating, so that drops the map marks "
+                    + "with less than full confidence are replaced wholly (default: ${DEFAULT-VALUE}; 1: the map as it is).")
+    double gateGain;
+
     DerainSettings settings() {
         int ww = 0, wh = 0;
         if (workSize != null) {
@@ -63,7 +68,10 @@ final class ComputeOptions {
             }
         }
         if (gateGrow < 0) throw new IllegalArgumentException("--gate-grow must not be negative");
-        AttentionGate gate = attentionGate ? AttentionGate.widenedBy(gateGrow) : AttentionGate.OFF;
+        if (!(gateGain > 0) || Double.isInfinite(gateGain)) {
+            throw new IllegalArgumentException("--gate-gain must be a positive number, got " + gateGain);
+        }
+        AttentionGate gate = attentionGate ? AttentionGate.of(gateGrow, gateGain) : AttentionGate.OFF;
         return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap, 0, gate);
     }
 
