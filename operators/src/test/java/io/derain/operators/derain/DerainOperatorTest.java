@@ -195,17 +195,22 @@ class DerainOperatorTest {
         }
     }
 
-    /** Outputs black, with an attention map of 0 on the left half and 1 on the right half. */
-    private static final class BlackRightHalfModel implements RestorationModel {
+    /** Outputs black, with the attention map {@code map} makes of the input's first channel (zeros, N×1×H×W). */
+    private record BlackModel(String describe, java.util.function.UnaryOperator<Tensor> map) implements RestorationModel {
         @Override public Restoration restore(Tensor image) {
-            long w = image.size(3);
-            Tensor map = torch.zeros_like(image.narrow(1, 0, 1));
-            map.narrow(3, w / 2, w - w / 2).fill_(new org.bytedeco.pytorch.Scalar(1.0));
-            return new Restoration(torch.zeros_like(image), map);
+            return new Restoration(torch.zeros_like(image), map.apply(torch.zeros_like(image.narrow(1, 0, 1))));
         }
         @Override public void to(Device device, torch.ScalarType dtype) {}
-        @Override public String describe() { return "black right half"; }
         @Override public void close() {}
+    }
+
+    /** Black, with an attention map of 0 on the left half and 1 on the right half. */
+    private static BlackModel blackRightHalf() {
+        return new BlackModel("black right half", map -> {
+            long w = map.size(3);
+            map.narrow(3, w / 2, w - w / 2).fill_(new org.bytedeco.pytorch.Scalar(1.0));
+            return map;
+        });
     }
 
     /**
@@ -219,7 +224,7 @@ class DerainOperatorTest {
         int[] clearColumns = {16, 13, 0};
         for (int g = 0; g < gates.length; g++) {
             DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, gates[g]);
-            try (DerainOperator op = new DerainOperator(new BlackRightHalfModel(), cpu, s)) {
+            try (DerainOperator op = new DerainOperator(blackRightHalf(), cpu, s)) {
                 VideoFrame f = randomFrame(32, 8, 9);
                 byte[] before = bytes(f.pixels());
                 op.apply(List.of(f));
@@ -242,18 +247,6 @@ class DerainOperatorTest {
         }
     }
 
-    /** Outputs black, with an attention map of 0.4 everywhere: a drop the map is unsure of. */
-    private static final class BlackUnsureModel implements RestorationModel {
-        @Override public Restoration restore(Tensor image) {
-            Tensor map = torch.zeros_like(image.narrow(1, 0, 1));
-            map.fill_(new org.bytedeco.pytorch.Scalar(0.4));
-            return new Restoration(torch.zeros_like(image), map);
-        }
-        @Override public void to(Device device, torch.ScalarType dtype) {}
-        @Override public String describe() { return "black, map 0.4"; }
-        @Override public void close() {}
-    }
-
     /** The gain scales the map before clamping: 0.4 takes 40 % of the restoration at gain 1, 80 % at 2, all at 3. */
     @Test
     void theGateGainTakesMoreOfTheRestorationWhereTheMapIsUnsure() {
@@ -263,7 +256,7 @@ class DerainOperatorTest {
         for (int g = 0; g < gains.length; g++) {
             AttentionGate gate = AttentionGate.of(2, gains[g]);
             DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, gate);
-            try (DerainOperator op = new DerainOperator(new BlackUnsureModel(), cpu, s)) {
+            try (DerainOperator op = new DerainOperator(new BlackModel("black, map 0.4", map -> map.fill_(new org.bytedeco.pytorch.Scalar(0.4))), cpu, s)) {
                 VideoFrame f = randomFrame(16, 8, 11);
                 byte[] before = bytes(f.pixels());
                 op.apply(List.of(f));
