@@ -13,7 +13,9 @@ import io.derain.operators.frame.VideoFrame;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
@@ -196,7 +198,7 @@ class DerainOperatorTest {
     }
 
     /** Outputs black, with the attention map {@code map} makes of the input's first channel (zeros, N×1×H×W). */
-    private record BlackModel(String describe, java.util.function.UnaryOperator<Tensor> map) implements RestorationModel {
+    private record BlackModel(String describe, UnaryOperator<Tensor> map) implements RestorationModel {
         @Override public Restoration restore(Tensor image) {
             return new Restoration(torch.zeros_like(image), map.apply(torch.zeros_like(image.narrow(1, 0, 1))));
         }
@@ -208,7 +210,19 @@ class DerainOperatorTest {
     private static BlackModel blackRightHalf() {
         return new BlackModel("black right half", map -> {
             long w = map.size(3);
-            map.narrow(3, w / 2, w - w / 2).fill_(new org.bytedeco.pytorch.Scalar(1.0));
+            try (Scalar one = new Scalar(1.0)) {
+                map.narrow(3, w / 2, w - w / 2).fill_(one);
+            }
+            return map;
+        });
+    }
+
+    /** Black, with an attention map of {@code level} everywhere. */
+    private static BlackModel blackWithMap(double level) {
+        return new BlackModel("black, map " + level, map -> {
+            try (Scalar value = new Scalar(level)) {
+                map.fill_(value);
+            }
             return map;
         });
     }
@@ -256,7 +270,7 @@ class DerainOperatorTest {
         for (int g = 0; g < gains.length; g++) {
             AttentionGate gate = AttentionGate.of(2, gains[g]);
             DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, gate);
-            try (DerainOperator op = new DerainOperator(new BlackModel("black, map 0.4", map -> map.fill_(new org.bytedeco.pytorch.Scalar(0.4))), cpu, s)) {
+            try (DerainOperator op = new DerainOperator(blackWithMap(0.4), cpu, s)) {
                 VideoFrame f = randomFrame(16, 8, 11);
                 byte[] before = bytes(f.pixels());
                 op.apply(List.of(f));
