@@ -39,6 +39,8 @@ public final class DerainOperator implements FrameOperator {
     private final ScalarOptional zero = new ScalarOptional(new Scalar(0.0));
     private final ScalarOptional one = new ScalarOptional(new Scalar(1.0));
     private final Scalar gateGain;
+    /** Map bytes at or above this are drops, for each frame's drop coverage. */
+    private final int dropByte;
 
     /**
      * @param model takes ownership (closed here too if the operator cannot be built); moved to
@@ -53,6 +55,7 @@ public final class DerainOperator implements FrameOperator {
         this.device = device;
         this.settings = settings;
         this.gateGain = new Scalar(settings.gate().gain());
+        this.dropByte = (int) Math.ceil(255 * model.dropThreshold() - 1e-9);
         this.inference = settings.inference();
         this.ring = new Slot[settings.pipelineDepthOn(device)];
         for (int i = 0; i < ring.length; i++) ring[i] = new Slot(new FrameTensors(device.isCuda()));
@@ -136,7 +139,7 @@ public final class DerainOperator implements FrameOperator {
         int index = (int) (completed % ring.length);
         Slot slot = ring[index];
         if (streams != null) streams.await(index);
-        slot.host.download(slot.frames, slot.withAttention);
+        slot.host.download(slot.frames, slot.withAttention, dropByte);
         slot.frames = null;
         completed++;
     }

@@ -50,8 +50,11 @@ final class FrameTensors implements AutoCloseable {
         return attention;
     }
 
-    /** Writes {@link #outputBuffer()} (and the attention maps if {@code withAttention}) back to the frames. */
-    void download(List<VideoFrame> frames, boolean withAttention) {
+    /**
+     * Writes {@link #outputBuffer()} (and the attention maps if {@code withAttention}) back to the frames,
+     * and each map's drop coverage at {@code dropByte} (map bytes at or above it are drops) into its metadata.
+     */
+    void download(List<VideoFrame> frames, boolean withAttention, int dropByte) {
         VideoFrame first = frames.get(0);
         int bytes = first.height() * first.stride();
         int mapBytes = first.height() * first.width();
@@ -59,11 +62,19 @@ final class FrameTensors implements AutoCloseable {
             VideoFrame f = frames.get(i);
             f.pixels().put(0, outputView, i * bytes, bytes);
             if (withAttention) {
-                f.attentionForWriting().put(0, attentionView, i * mapBytes, mapBytes);
+                java.nio.ByteBuffer map = f.attentionForWriting().put(0, attentionView, i * mapBytes, mapBytes);
+                f.metadata().setDropCoverage(coverage(map, mapBytes, dropByte));
             } else {
                 f.clearAttention();
+                f.metadata().setDropCoverage(Double.NaN);
             }
         }
+    }
+
+    private static double coverage(java.nio.ByteBuffer map, int bytes, int dropByte) {
+        int drops = 0;
+        for (int i = 0; i < bytes; i++) if ((map.get(i) & 0xff) >= dropByte) drops++;
+        return (double) drops / bytes;
     }
 
     /** A view of a host tensor's bytes, made once per shape so that copying frames allocates nothing. */

@@ -9,7 +9,8 @@ import java.nio.ByteOrder;
  *
  * <p>Frames are mutable and meant to be reused: a source fills one, operators rewrite its pixels in
  * place, a sink encodes it, and the runtime may hand it back to the source. The optional attention map
- * (8-bit, one byte per pixel, 255 = certainly a raindrop) is written by operators that predict one.
+ * (8-bit, one byte per pixel, 255 = certainly a raindrop) is written by operators that predict one; the
+ * {@link #metadata()} carries what the source knew of the frame and what the operator measured.
  */
 public final class VideoFrame {
     private int width;
@@ -20,6 +21,7 @@ public final class VideoFrame {
     private long timestampMicros;
     private long index;
     private String label;
+    private final FrameMetadata metadata = new FrameMetadata();
 
     public VideoFrame(int width, int height) {
         resize(width, height);
@@ -75,6 +77,9 @@ public final class VideoFrame {
     /** Where the frame came from when a source has names for its frames (an image file name), else null. */
     public String label() { return label; }
     public void setLabel(String label) { this.label = label; }
+
+    /** Camera, capture time, drop coverage and source position: see {@link FrameMetadata}. */
+    public FrameMetadata metadata() { return metadata; }
 
     public boolean sameSizeAs(VideoFrame other) {
         return width == other.width && height == other.height;

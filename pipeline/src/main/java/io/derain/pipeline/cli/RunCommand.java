@@ -2,15 +2,20 @@ package io.derain.pipeline.cli;
 
 import io.derain.operators.derain.DerainOperator;
 import io.derain.pipeline.InputException;
+import io.derain.pipeline.live.CameraSettings;
+import io.derain.pipeline.live.CameraStats;
+import io.derain.pipeline.live.LiveSource;
+import io.derain.pipeline.live.StreamPublishSink;
+import io.derain.pipeline.metrics.CameraMetrics;
 import io.derain.pipeline.metrics.MetricsServer;
 import io.derain.pipeline.metrics.PipelineMetrics;
 import io.derain.pipeline.runtime.JobReport;
+import io.derain.pipeline.runtime.PipelineSettings;
 import io.derain.pipeline.runtime.ProgressListener;
 import io.derain.pipeline.runtime.StagedPipeline;
 import io.derain.pipeline.runtime.StopOnShutdown;
 import io.derain.pipeline.sink.AttentionMapSink;
 import io.derain.pipeline.sink.FrameSink;
-import io.derain.pipeline.sink.Sinks;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.Sources;
@@ -18,18 +23,27 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code derain run INPUT -o OUTPUT}: the main job. */
+/** {@code derain run INPUT -o OUTPUT}: the main job, for files and live cameras. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Removes raindrops from a video file, an image, or a directory of images.",
-                "Video is re-encoded as H.264 (audio kept); images keep their format. The output appears "
-                        + "under its name only when complete.",
+        description = {"Removes raindrops from a video file, an image, a directory of images, or a live stream "
+                + "(rtsp://, rtsps://, srt://, udp://, ...).",
+                "Video is re-encoded as H.264 (audio kept for files); images keep their format. A file output appears "
+                        + "under its name only when complete; OUTPUT may also be a stream URL to publish to, or a "
+                        + "segment name pattern with --segment.",
+                "Live inputs reconnect with backoff, drop frames older than --max-latency, and run until SIGTERM, "
+                        + "Ctrl-C or --duration.",
                 "SIGTERM or Ctrl-C stops reading, finishes the frames in inference and keeps the output with "
                         + "every frame written so far (exit code 143 or 130)."})
 final class RunCommand implements Callable<Integer> {
@@ -39,12 +53,14 @@ final class RunCommand implements Callable<Integer> {
     private static final Duration STOP_GRACE = Duration.ofMinutes(2);
 
     @Parameters(index = "0", paramLabel = "INPUT",
-            description = "A video file (mp4, mkv, mov, avi, ...), an image (jpg, png), or a directory of images.")
-    Path input;
+            description = "A video file (mp4, mkv, mov, avi, ...), an image (jpg, png), a directory of images, "
+                    + "or a live stream URL.")
+    String input;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTPUT",
-            description = "Output video file, image file, or directory (for a directory of images).")
-    Path output;
+            description = "Output video file, image file, directory (for images), stream URL (rtsp://...), or "
+                    + "segment name pattern (with --segment).")
+    String output;
 
     @Option(names = {"-y", "--overwrite"}, description = "Replace OUTPUT if it exists.")
     boolean overwrite;
@@ -62,6 +78,9 @@ final class RunCommand implements Callable<Integer> {
     Integer metricsPort;
 
     @Mixin
+    LiveOptions live;
+
+    @Mixin
     ModelOptions modelOptions;
 
     @Mixin
@@ -72,36 +91,70 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
-            throw new IllegalArgumentException("--metrics-port: expected 0 to 65535, got " + metricsPort);
-        }
-        try (FrameSource source = Sources.open(input)) {
+        validate();
+        JobLog log = new JobLog(ProgressListener.NONE, System.err, quiet);
+        boolean stream = CameraSettings.isStreamUrl(input);
+        // Installed first: a SIGTERM while waiting for a camera must end the wait, too.
+        try (StopOnShutdown hook = new StopOnShutdown(STOP_GRACE);
+             FrameSource source = stream ? openCamera(hook, log) : Sources.open(Path.of(input))) {
             SourceInfo info = source.info();
+            SourceInfo written = live.fps == null ? info : info.withFrameRate(live.fps, -1);
             try (DerainOperator operator = modelOptions.openOperator(compute)) {
                 checkFrameSize(operator, info);
                 if (!quiet) err().println("derain: " + operator.describe());
-                try (FrameSink sink = openSink(info, operator.dropThreshold());
+                try (FrameSink sink = openSink(written, operator.dropThreshold(), log);
                      ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null);
-                     MetricsServer metrics = startMetrics()) {
-                    StagedPipeline pipeline = new StagedPipeline(source, operator, sink);
-                    if (metrics != null) {
-                        new PipelineMetrics(pipeline.stats()).bindTo(metrics.registry());
-                        if (!quiet) err().println("derain: metrics at " + metrics.url());
-                    }
-                    // Closed after the report is printed: a SIGTERM's hook holds the JVM until then.
-                    try (StopOnShutdown hook = new StopOnShutdown(pipeline, STOP_GRACE)) {
-                        JobReport report = pipeline.run(quiet ? ProgressListener.NONE : progress);
-                        report(report, info);
+                     MetricsServer metrics = startMetrics(source)) {
+                    StagedPipeline pipeline = new StagedPipeline(source, operator, sink, settings(info, operator));
+                    bindMetrics(metrics, pipeline, source, sink);
+                    hook.onStop(pipeline::stop);
+                    AtomicBoolean timeUp = new AtomicBoolean();
+                    try (StopTimer timer = new StopTimer(live.duration, () -> {
+                        timeUp.set(true);
+                        pipeline.stop();
+                    })) {
+                        JobReport report = pipeline.run(new JobLog(quiet ? ProgressListener.NONE : progress, System.err, quiet));
+                        RunSummary.print(err(), report, info, output,
+                                source instanceof LiveSource camera ? camera.stats() : null);
                         if (sink instanceof AttentionMapSink maps) {
                             err().printf("derain: wrote %s: raindrops cover %.1f %% of the frame on average (attention >= %.2f)%n",
                                     attention, 100 * maps.dropCoverage(), operator.dropThreshold());
                             err().flush();
                         }
-                        return report.stopped() ? STOPPED : 0;
+                        return report.stopped() && !timeUp.get() ? STOPPED : 0;
                     }
                 }
             }
+        } catch (LiveSource.Stopped e) {
+            err().println("derain: " + e.getMessage());
+            return STOPPED;
         }
+    }
+
+    private void validate() {
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port: expected 0 to 65535, got " + metricsPort);
+        }
+        live.validate(spec.commandLine());
+    }
+
+    private LiveSource openCamera(StopOnShutdown hook, JobLog log) throws IOException {
+        CameraSettings camera = live.camera(input);
+        if (!quiet) err().println("derain: connecting to " + camera.redactedUrl());
+        try {
+            return LiveSource.open(camera, log::event, hook::triggered);
+        } catch (LiveSource.Stopped e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InputException(e.getMessage(), e); // a camera that never answered: bad input, exit 2
+        }
+    }
+
+    /** Files: every frame, blocking. Live: drop the oldest, bounded latency, partial batches after 50 ms. */
+    private PipelineSettings settings(SourceInfo info, DerainOperator operator) {
+        PipelineSettings s = info.live() ? PipelineSettings.forLive(operator.maxBatch(), live.maxLatency)
+                : PipelineSettings.forBatch(operator.maxBatch());
+        return live.fps == null ? s : s.withFrameRate(live.fps);
     }
 
     /** Where messages go: the command line's error writer (stderr unless a caller redirected it). */
@@ -110,31 +163,33 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The output, with the attention maps teed off to their directory when asked for. */
-    private FrameSink openSink(SourceInfo info, double dropThreshold) throws IOException {
-        FrameSink sink = Sinks.open(output, info, overwrite);
+    private FrameSink openSink(SourceInfo info, double dropThreshold, JobLog log) throws IOException {
+        FrameSink sink = Outputs.open(output, live.segment, info, overwrite, live.reconnect(), log::event);
         return attention == null ? sink : new AttentionMapSink(sink, attention, overwrite, dropThreshold);
     }
 
-    /** Always says what was written (even with -q): a stopped run's output is shorter than its input. */
-    private void report(JobReport report, SourceInfo info) {
-        if (report.stopped()) {
-            err().printf("derain: stopped: wrote %s: %d frames%s in %.1f s (%.2f fps); the rest was not processed%n",
-                    output, report.frames(), info.frameCount() > 0 ? " of " + info.frameCount() : "",
-                    report.seconds(), report.framesPerSecond());
-        } else {
-            err().printf("derain: wrote %s: %d frames in %.1f s (%.2f fps)%n",
-                    output, report.frames(), report.seconds(), report.framesPerSecond());
-        }
-        err().flush();
-    }
-
-    private MetricsServer startMetrics() {
+    private MetricsServer startMetrics(FrameSource source) {
         if (metricsPort == null) return null;
         try {
-            return MetricsServer.start(metricsPort);
+            return MetricsServer.start(metricsPort, cameraId(source));
         } catch (IOException e) {
             throw new InputException("--metrics-port " + metricsPort + ": cannot listen on 127.0.0.1: " + e.getMessage(), e);
         }
+    }
+
+    private String cameraId(FrameSource source) {
+        if (source instanceof LiveSource camera) return camera.settings().camera();
+        if (live.camera != null) return live.camera;
+        Path name = Path.of(input).getFileName();
+        return name == null ? input : name.toString();
+    }
+
+    private void bindMetrics(MetricsServer metrics, StagedPipeline pipeline, FrameSource source, FrameSink sink) {
+        if (metrics == null) return;
+        new PipelineMetrics(pipeline.stats()).bindTo(metrics.registry());
+        if (source instanceof LiveSource camera) new CameraMetrics(camera.stats(), "in").bindTo(metrics.registry());
+        if (sink instanceof StreamPublishSink publish) new CameraMetrics(publish.stats(), "out").bindTo(metrics.registry());
+        if (!quiet) err().println("derain: metrics at " + metrics.url());
     }
 
     private void checkFrameSize(DerainOperator operator, SourceInfo info) {
@@ -142,6 +197,29 @@ final class RunCommand implements Callable<Integer> {
             operator.checkFrameSize(info.width(), info.height());
         } catch (IllegalArgumentException e) {
             throw new InputException(input + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs {@code stop} once after {@code after} (nothing if null); closing cancels it and ends its thread. */
+    private static final class StopTimer implements AutoCloseable {
+        private final ScheduledExecutorService timer;
+
+        StopTimer(Duration after, Runnable stop) {
+            if (after == null) {
+                timer = null;
+                return;
+            }
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "derain-duration");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.schedule(stop, after.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            if (timer != null) timer.shutdownNow();
         }
     }
 }

@@ -30,6 +30,16 @@ public final class MetricsServer implements AutoCloseable {
         this.executor = executor;
     }
 
+    /**
+     * Like {@link #start(int)}, every meter labelled {@code camera="<camera>"} so that the series of many
+     * jobs (a fleet scraped by one Prometheus) stay apart.
+     */
+    public static MetricsServer start(int port, String camera) throws IOException {
+        MetricsServer server = start(port);
+        server.registry.config().commonTags("camera", camera);
+        return server;
+    }
+
     /** Binds 127.0.0.1:{@code port} (0: any free port, see {@link #port()}) and starts serving. */
     public static MetricsServer start(int port) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);

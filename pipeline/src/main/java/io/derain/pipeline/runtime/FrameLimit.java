@@ -3,6 +3,7 @@ package io.derain.pipeline.runtime;
 import io.derain.operators.frame.VideoFrame;
 import io.derain.pipeline.media.MediaItem;
 import io.derain.pipeline.media.VideoItem;
+import io.derain.pipeline.source.ForwardingSource;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.SourceInfo;
 import java.io.IOException;
@@ -11,18 +12,17 @@ import java.io.IOException;
  * The first {@code maxFrames} video frames of a source (and the audio before the last of them), for
  * benchmarks and previews. Borrows the source: closing this does not close it.
  */
-public final class FrameLimit implements FrameSource {
-    private final FrameSource source;
+public final class FrameLimit extends ForwardingSource {
     private final long maxFrames;
     private final SourceInfo info;
     private long frames;
 
     public FrameLimit(FrameSource source, long maxFrames) {
-        this.source = source;
+        super(source, false);
         this.maxFrames = maxFrames;
         SourceInfo i = source.info();
         long count = i.frameCount() < 0 ? maxFrames : Math.min(i.frameCount(), maxFrames);
-        this.info = new SourceInfo(i.name(), i.width(), i.height(), i.frameRate(), count, i.audio());
+        this.info = i.withFrameRate(i.frameRate(), count);
     }
 
     @Override
@@ -36,9 +36,4 @@ public final class FrameLimit implements FrameSource {
         return item;
     }
 
-    @Override
-    public void recycle(VideoFrame frame) { source.recycle(frame); }
-
-    @Override
-    public void close() {}
 }

@@ -11,8 +11,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 /**
  * Groups decoded items into batches and runs the operator on them. A batch closes when it is full, before
  * a frame of another size, at the end of the stream, or once its first item waited {@code maxWaitNanos}.
- * After a stop request, items still waiting are dropped (their frames recycled): only the batches already
- * in the operator are finished, so stopping takes one batch's inference, not a queue's.
+ * A frame older than the latency bound when it comes up is dropped ({@link DropReason#LATENCY}) instead of
+ * inferred. After a stop request, items still waiting are dropped (their frames recycled): only the batches
+ * already in the operator are finished, so stopping takes one batch's inference, not a queue's, and never
+ * waits for the source.
  *
  * <p>An operator with a pipeline depth above one gets the next batch before it finishes the previous one
  * (a GPU copies one while it computes the other). Batches are completed in order; all of them as soon as
@@ -22,6 +24,7 @@ final class InferenceStage {
     private final FrameOperator operator;
     private final int maxFrames;
     private final long maxWaitNanos;
+    private final long maxLatencyNanos;
     private final StageQueue<MediaItem> decoded;
     private final StageQueue<Batch> processed;
     private final StageQueue<Batch> free;
@@ -29,16 +32,18 @@ final class InferenceStage {
     private final JobControl control;
     private final StageMeter meter;
     private final PipelineStats stats;
+    private final FrameClock clock;
     private final int depth;
     /** Batches submitted to the operator and not completed yet, oldest first; audio-only ones too, for order. */
     private final ArrayDeque<Batch> inOperator = new ArrayDeque<>();
 
-    InferenceStage(FrameOperator operator, long maxWaitNanos, StageQueue<MediaItem> decoded,
+    InferenceStage(FrameOperator operator, PipelineSettings settings, StageQueue<MediaItem> decoded,
                    StageQueue<Batch> processed, StageQueue<Batch> free, ArrayBlockingQueue<VideoFrame> returned,
-                   JobControl control, StageMeter meter, PipelineStats stats) {
+                   JobControl control, StageMeter meter, PipelineStats stats, FrameClock clock) {
         this.operator = operator;
         this.maxFrames = operator.maxBatch();
-        this.maxWaitNanos = maxWaitNanos;
+        this.maxWaitNanos = settings.maxBatchWait().toNanos();
+        this.maxLatencyNanos = settings.maxLatency().toNanos();
         this.decoded = decoded;
         this.processed = processed;
         this.free = free;
@@ -46,6 +51,7 @@ final class InferenceStage {
         this.control = control;
         this.meter = meter;
         this.stats = stats;
+        this.clock = clock;
         this.depth = Math.max(1, operator.pipelineDepth());
     }
 
@@ -60,7 +66,7 @@ final class InferenceStage {
                 if (control.stopRequested()) {
                     drop(item);
                     drop(batch);
-                    dropRest();
+                    dropWaiting();
                     completeAll();
                     break;
                 }
@@ -69,7 +75,13 @@ final class InferenceStage {
                     batch = flush(batch); // waited long enough for a full batch
                     continue;
                 }
-                if (item instanceof VideoItem v) operator.checkFrameSize(v.frame().width(), v.frame().height());
+                if (item instanceof VideoItem v) {
+                    if (tooLate(v.frame())) {
+                        dispose(v, DropReason.LATENCY);
+                        continue;
+                    }
+                    operator.checkFrameSize(v.frame().width(), v.frame().height());
+                }
                 if (!batch.accepts(item, maxFrames)) batch = flush(batch);
                 batch.add(item);
                 if (batch.isFull(maxFrames)) batch = flush(batch);
@@ -80,6 +92,10 @@ final class InferenceStage {
         } catch (Throwable t) {
             control.fail(t);
         }
+    }
+
+    private boolean tooLate(VideoFrame frame) {
+        return maxLatencyNanos > 0 && clock.age(frame, System.nanoTime()) > maxLatencyNanos;
     }
 
     /** Starts inference of {@code batch} and returns an empty one to fill. */
@@ -114,8 +130,10 @@ final class InferenceStage {
         processed.put(batch);
     }
 
-    private void dropRest() {
-        while (!decoded.ended()) drop(decoded.take());
+    /** What the decoder queued before it saw the stop; never waits for more. */
+    private void dropWaiting() {
+        MediaItem item;
+        while ((item = decoded.drain()) != null) drop(item);
     }
 
     private void drop(Batch batch) {
@@ -125,10 +143,14 @@ final class InferenceStage {
 
     private void drop(MediaItem item) {
         if (item instanceof VideoItem v) {
-            stats.frameDropped();
-            returned.offer(v.frame());
+            dispose(v, DropReason.STOP);
         } else if (item instanceof AudioItem a) {
             a.samples().close();
         }
+    }
+
+    private void dispose(VideoItem v, DropReason reason) {
+        stats.frameDropped(reason);
+        returned.offer(v.frame());
     }
 }

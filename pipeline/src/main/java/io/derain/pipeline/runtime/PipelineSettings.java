@@ -1,34 +1,82 @@
 package io.derain.pipeline.runtime;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
- * How much a {@link StagedPipeline} keeps in flight, which bounds its memory whatever the input's length:
- * at most {@code queuedFrames + (queuedBatches + depth + 1) × batch + 1} frames exist at once, where depth
- * is the operator's pipeline depth (batches it works on at once, 1 for most).
+ * How a {@link StagedPipeline} buffers, sheds load and checkpoints. What it keeps in flight bounds its
+ * memory whatever the input's length: at most {@code queuedFrames + (queuedBatches + depth + 1) × batch + 1}
+ * frames exist at once, where depth is the operator's pipeline depth (batches it works on at once, 1 for
+ * most). Build one with {@link #forBatch} (files) or {@link #forLive} (cameras) and adjust with the
+ * {@code with...} methods.
  *
- * @param queuedFrames   decoded items waiting for inference: enough to hide decoding behind one batch
- * @param queuedBatches  inferred batches waiting for the encoder (besides the one being encoded)
- * @param maxBatchWait   a partial batch is inferred once its first item waited this long (for live
- *                       sources, where a full batch may take long to arrive); zero waits for a full batch
+ * @param queuedFrames       decoded items waiting for inference: enough to hide decoding behind one batch
+ * @param queuedBatches      inferred batches waiting for the encoder (besides the one being encoded)
+ * @param maxBatchWait       a partial batch is inferred once its first item waited this long (for live
+ *                           sources, where a full batch may take long to arrive); zero waits for a full batch
+ * @param queuePolicy        what the decoder does when the decoded queue is full
+ * @param maxLatency         a frame that waited longer than this from its capture (its read from the source)
+ *                           to the operator's input is dropped ({@link DropReason#LATENCY}); zero: no bound
+ * @param checkpointInterval how often the encoder asks the sink to make its output durable and hands what
+ *                           is durable back to the source ({@code FrameSink.checkpoint}); zero: only at the end
+ * @param stopTimeout        how long a stopped job waits for its source to return from a read before it
+ *                           gives up on it (the job's output is committed either way)
+ * @param frameRate          frames per second of source time to keep, taken evenly before inference (the
+ *                           rest dropped as {@link DropReason#RATE}); zero keeps every frame
  */
-public record PipelineSettings(int queuedFrames, int queuedBatches, Duration maxBatchWait) {
+public record PipelineSettings(int queuedFrames, int queuedBatches, Duration maxBatchWait, QueuePolicy queuePolicy,
+                               Duration maxLatency, Duration checkpointInterval, Duration stopTimeout,
+                               double frameRate) {
+    private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
+
     public PipelineSettings {
         if (queuedFrames < 1) throw new IllegalArgumentException("queuedFrames must be at least 1");
         if (queuedBatches < 1) throw new IllegalArgumentException("queuedBatches must be at least 1");
-        if (maxBatchWait.isNegative()) throw new IllegalArgumentException("maxBatchWait must not be negative");
+        Objects.requireNonNull(queuePolicy, "queuePolicy");
+        requireNotNegative(maxBatchWait, "maxBatchWait");
+        requireNotNegative(maxLatency, "maxLatency");
+        requireNotNegative(checkpointInterval, "checkpointInterval");
+        requireNotNegative(stopTimeout, "stopTimeout");
+        if (!(frameRate >= 0)) throw new IllegalArgumentException("frameRate must be zero or positive");
+    }
+
+    private static void requireNotNegative(Duration d, String name) {
+        if (d == null || d.isNegative()) throw new IllegalArgumentException(name + " must be zero or positive");
     }
 
     /**
-     * Two batches of decoded items ahead of inference (audio blocks take slots too: about two per frame)
-     * and one inferred batch ahead of the encoder.
+     * For finite inputs: two batches of decoded items ahead of inference (audio blocks take slots too: about
+     * two per frame), one inferred batch ahead of the encoder, blocking queues, no latency bound.
      */
     public static PipelineSettings forBatch(int batch) {
-        return new PipelineSettings(Math.max(4, 2 * batch), 1, Duration.ZERO);
+        return new PipelineSettings(Math.max(4, 2 * batch), 1, Duration.ZERO, QueuePolicy.BLOCK, Duration.ZERO,
+                Duration.ZERO, DEFAULT_STOP_TIMEOUT, 0);
+    }
+
+    /**
+     * For live sources: one batch waiting (more would only age), the oldest frame dropped when full, a
+     * partial batch inferred after 50 ms, frames older than {@code maxLatency} at the operator dropped, and
+     * a checkpoint every second.
+     */
+    public static PipelineSettings forLive(int batch, Duration maxLatency) {
+        return new PipelineSettings(Math.max(2, batch), 1, Duration.ofMillis(50), QueuePolicy.DROP_OLDEST, maxLatency,
+                Duration.ofSeconds(1), DEFAULT_STOP_TIMEOUT, 0);
     }
 
     public PipelineSettings withMaxBatchWait(Duration wait) {
-        return new PipelineSettings(queuedFrames, queuedBatches, wait);
+        return new PipelineSettings(queuedFrames, queuedBatches, wait, queuePolicy, maxLatency, checkpointInterval,
+                stopTimeout, frameRate);
+    }
+
+    public PipelineSettings withCheckpointInterval(Duration interval) {
+        return new PipelineSettings(queuedFrames, queuedBatches, maxBatchWait, queuePolicy, maxLatency, interval,
+                stopTimeout, frameRate);
+    }
+
+    /** Keeps {@code fps} frames per second of source time (0: all). */
+    public PipelineSettings withFrameRate(double fps) {
+        return new PipelineSettings(queuedFrames, queuedBatches, maxBatchWait, queuePolicy, maxLatency,
+                checkpointInterval, stopTimeout, fps);
     }
 
     /**

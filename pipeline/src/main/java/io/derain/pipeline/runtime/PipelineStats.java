@@ -1,20 +1,24 @@
 package io.derain.pipeline.runtime;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A job's counters as it runs, readable from any thread (metrics scrapes, progress). Each counter has one
- * writer, the stage it belongs to, so plain volatile fields suffice and recording allocates nothing.
+ * A job's counters as it runs, readable from any thread (metrics scrapes, progress). Counters with one
+ * writer (the stage they belong to) are plain volatile fields; drops, which several stages record, are
+ * atomic. Recording allocates nothing.
  */
 public final class PipelineStats {
     private final List<StageMeter> stages;
     private final StageMeter frameLatency = new StageMeter("frame");
+    private final LatencyHistogram latencyHistogram = new LatencyHistogram();
     private final List<QueueView> queues;
+    private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
     private volatile long startNanos;
     private volatile long framesRead;
     private volatile long framesWritten;
-    private volatile long framesDropped;
     private volatile long audioBlocks;
+    private volatile long framesDurable;
 
     PipelineStats(List<StageMeter> stages, List<QueueView> queues) {
         this.stages = List.copyOf(stages);
@@ -24,22 +28,34 @@ public final class PipelineStats {
     void started() { startNanos = System.nanoTime(); }
     void frameRead() { framesRead++; }
     void frameWritten() { framesWritten++; }
-    void frameDropped() { framesDropped++; }
+    void frameDropped(DropReason reason) { dropped.incrementAndGet(reason.ordinal()); }
     void audioWritten() { audioBlocks++; }
+    void durable(long frames) { framesDurable = frames; }
 
     /** Decode, infer and encode, in pipeline order. */
     public List<StageMeter> stages() { return stages; }
 
-    /** From the end of a frame's decoding to the end of its encoding. */
+    /** From a frame's read (its capture, for a live source) to the end of its encoding. */
     public StageMeter frameLatency() { return frameLatency; }
+
+    /** The same latencies as a histogram, for quantiles; its observer hook feeds Prometheus. */
+    public LatencyHistogram latencyHistogram() { return latencyHistogram; }
 
     public List<QueueView> queues() { return queues; }
 
     public long framesRead() { return framesRead; }
     public long framesWritten() { return framesWritten; }
-    /** Frames read but never written because the job was stopped before their turn came. */
-    public long framesDropped() { return framesDropped; }
+    /** Frames read but never written, for {@code reason}. */
+    public long framesDropped(DropReason reason) { return dropped.get(reason.ordinal()); }
+    /** Frames read but never written, for any reason. */
+    public long framesDropped() {
+        long sum = 0;
+        for (int i = 0; i < dropped.length(); i++) sum += dropped.get(i);
+        return sum;
+    }
     public long audioBlocks() { return audioBlocks; }
+    /** Frames the sink reported durable at its last checkpoint (all written ones once committed). */
+    public long framesDurable() { return framesDurable; }
 
     /** Seconds since the job started, or 0 before. */
     public double elapsedSeconds() {

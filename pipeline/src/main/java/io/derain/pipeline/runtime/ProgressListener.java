@@ -15,5 +15,14 @@ public interface ProgressListener {
     /** {@code framesDone} frames have been written to the sink. */
     default void progressed(long framesDone) {}
 
+    /**
+     * A frame was skipped for a per-frame error ({@link FrameRejectedException}); called from the stage that
+     * met it (the decoder's or the encoder's thread).
+     */
+    default void rejected(String message) {}
+
+    /** Something the user should know that is not a failure (a source that would not stop); any thread. */
+    default void warning(String message) {}
+
     default void finished(JobReport report) {}
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * end of the stream. When the job fails, {@link JobControl#abort} makes every blocked call give up with
  * {@link JobAborted}, without interrupting threads (an interrupt could close a file channel mid-write).
  *
- * <p>One producer and one consumer. Depth statistics are kept by the producer.
+ * <p>One producer and one consumer. Depth statistics are kept by the producer. A live source's producer
+ * never waits: {@link #putDisplacingOldest} makes room by handing back the oldest item.
  */
 final class StageQueue<T> implements QueueView {
     /** How often a blocked call looks at the abort flag; only matters when a job fails. */
@@ -24,16 +25,63 @@ final class StageQueue<T> implements QueueView {
     private long depthSum;
     private volatile int maxDepth;
 
+    private final boolean wakeOnStop;
+
     StageQueue(String name, int capacity, JobControl control) {
+        this(name, capacity, control, false);
+    }
+
+    /**
+     * @param wakeOnStop whether a waiting {@link #take}/{@link #poll} returns null once the job is asked to
+     *                   stop (the consumer of a source's items must not wait for a source that was stopped)
+     */
+    StageQueue(String name, int capacity, JobControl control, boolean wakeOnStop) {
         if (capacity < 1) throw new IllegalArgumentException(name + ": capacity must be at least 1");
         this.name = name;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.control = control;
+        this.wakeOnStop = wakeOnStop;
     }
 
     /** Hands {@code item} over, waiting for room. */
     void put(T item) {
-        offer(item);
+        offer(item, false);
+        counted();
+    }
+
+    /**
+     * Hands {@code item} over, waiting for room until the job is asked to stop; false if it was not taken
+     * (the consumer stopped taking: the caller disposes of the item).
+     */
+    boolean putUnlessStopped(T item) {
+        if (!offer(item, true)) return false;
+        counted();
+        return true;
+    }
+
+    /**
+     * Hands {@code item} over without waiting: when full, the oldest waiting item makes room and is returned
+     * for the caller to dispose of (null if none had to go). The consumer may take concurrently: then nothing
+     * is displaced.
+     */
+    @SuppressWarnings("unchecked")
+    T putDisplacingOldest(T item) {
+        T displaced = null;
+        while (!queue.offer(item)) {
+            Object oldest = queue.poll();
+            if (oldest != null && oldest != END) {
+                displaced = (T) oldest;
+                break;
+            }
+        }
+        if (displaced != null && !queue.offer(item)) {
+            throw new IllegalStateException(name + ": a second producer"); // one producer: room was just made
+        }
+        counted();
+        return displaced;
+    }
+
+    private void counted() {
         int depth = queue.size();
         puts++;
         depthSum += depth;
@@ -42,19 +90,28 @@ final class StageQueue<T> implements QueueView {
 
     /** Ends the stream: the consumer's {@link #take} returns null once it has taken everything before. */
     void finish() {
-        offer(END);
+        offer(END, false);
     }
 
-    private void offer(Object item) {
+    /** Ends the stream unless the job was asked to stop and the queue stays full (the consumer is gone). */
+    void finishUnlessStopped() {
+        offer(END, true);
+    }
+
+    private boolean offer(Object item, boolean giveUpOnStop) {
         try {
-            while (!queue.offer(item, ABORT_CHECK_NANOS, TimeUnit.NANOSECONDS)) control.checkNotAborted();
+            while (!queue.offer(item, ABORT_CHECK_NANOS, TimeUnit.NANOSECONDS)) {
+                control.checkNotAborted();
+                if (giveUpOnStop && control.stopRequested()) return false;
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JobAborted();
         }
     }
 
-    /** The next item, waiting for one; null at the end of the stream. */
+    /** The next item, waiting for one; null at the end of the stream (or on a stop, if so built). */
     T take() {
         return poll(Long.MAX_VALUE);
     }
@@ -76,6 +133,7 @@ final class StageQueue<T> implements QueueView {
                 Object item = queue.poll(Math.min(left, ABORT_CHECK_NANOS), TimeUnit.NANOSECONDS);
                 if (item != null) return (T) unwrap(item);
                 control.checkNotAborted();
+                if (wakeOnStop && control.stopRequested()) return null;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

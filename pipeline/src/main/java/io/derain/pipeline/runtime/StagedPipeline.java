@@ -27,19 +27,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  * <li><b>Order</b>: one thread per stage and FIFO queues, so frames and the audio between them leave in
  *     stream order.
- * <li><b>Back-pressure and memory</b>: every queue is bounded and nothing is dropped while running; a
- *     fixed set of {@link Batch}es circulates, and written frames go back to the source's pool, so at most
- *     {@link PipelineSettings#framesInFlight} frames exist whatever the input's length.
+ * <li><b>Back-pressure and memory</b>: every queue is bounded; a fixed set of {@link Batch}es circulates,
+ *     and written frames go back to the source's pool (told its size), so at most
+ *     {@link PipelineSettings#framesInFlight} frames exist whatever the input's length. With
+ *     {@link QueuePolicy#BLOCK} (files) nothing is dropped while running; a live source's
+ *     {@link QueuePolicy#DROP_OLDEST} and latency bound drop frames instead of falling behind, each drop
+ *     counted by {@link DropReason}.
+ * <li><b>Errors</b>: a {@link FrameRejectedException} from the source or sink skips that frame (counted);
  * <li><b>Threads</b>: the operator runs on the thread that calls {@link #run} (libtorch guards and thread
  *     settings are per thread); the source is only touched by the decode thread, the sink by the encode
  *     thread. Both are joined before {@code run} returns.
+ *     any other exception is a failure.
  * <li><b>Failure</b>: the first exception of any stage aborts the job and is thrown from {@code run};
  *     later ones are attached to it as suppressed. The sink is then not committed, so its owner's close()
  *     discards the partial output.
- * <li><b>Stop</b>: {@link #stop()} (any thread, e.g. a shutdown hook) makes the decoder stop reading; the
- *     batch in the operator finishes, frames still waiting for inference are dropped, everything inferred
- *     is written and the sink committed: the output is complete up to the last frame written, and the
- *     report says {@link JobReport#stopped()}.
+ * <li><b>Stop</b>: {@link #stop()} (any thread, e.g. a shutdown hook) wakes the source (a read blocked on
+ *     a network peer returns) and makes the decoder stop reading; the batch in the operator finishes, frames
+ *     still waiting for inference are dropped, everything inferred is written and the sink committed: the
+ *     output is complete up to the last frame written, and the report says {@link JobReport#stopped()}.
+ *     Nothing waits on the source: a source that does not return within the settings' stop timeout is
+ *     left behind with a warning.
+ * <li><b>Durability</b>: the encoder checkpoints the sink at the settings' interval and hands what is
+ *     durable to the source ({@link FrameSource#acknowledge}), and once more after the commit.
  * </ul>
  *
  * <p>The pipeline borrows its source, operator and sink; their owner closes them after {@code run}.
@@ -71,7 +80,7 @@ public final class StagedPipeline {
         int depth = operator.pipelineDepth();
         int batches = settings.batches(depth);
         this.framesInFlight = settings.framesInFlight(operator.maxBatch(), depth);
-        this.decoded = new StageQueue<>("decoded", settings.queuedFrames(), control);
+        this.decoded = new StageQueue<>("decoded", settings.queuedFrames(), control, true);
         this.processed = new StageQueue<>("inferred", settings.queuedBatches(), control);
         this.free = new StageQueue<>("free batches", batches, control);
         for (int i = 0; i < batches; i++) free.put(new Batch());
@@ -96,21 +105,26 @@ public final class StagedPipeline {
             stats.started();
             long start = System.nanoTime();
             listener.started(source.info());
-            FrameClock clock = new FrameClock(framesInFlight, stats.frameLatency());
-            DecodeStage decode = new DecodeStage(source, decoded, returned, control, decodeMeter, stats, clock);
-            EncodeStage encode = new EncodeStage(sink, processed, free, returned, control, encodeMeter, stats, clock,
-                    listener);
+            source.expectFramesInFlight(framesInFlight);
+            FrameClock clock = new FrameClock(framesInFlight, stats.frameLatency(), stats.latencyHistogram());
+            DecodeStage decode = new DecodeStage(source, decoded, returned, control, decodeMeter, stats, clock,
+                    settings, listener);
+            EncodeStage encode = new EncodeStage(sink, source, settings, processed, free, returned, control,
+                    encodeMeter, stats, clock, listener);
             Thread decoder = start("derain-decode", decode);
             Thread encoder = start("derain-encode", encode);
-            new InferenceStage(operator, settings.maxBatchWait().toNanos(), decoded, processed, free, returned,
-                    control, inferMeter, stats).run();
-            join(decoder);
+            new InferenceStage(operator, settings, decoded, processed, free, returned, control, inferMeter, stats,
+                    clock).run();
+            if (control.aborted()) source.wake(); // a failed job must not wait for a read either
             join(encoder);
-            releaseLeftovers();
+            boolean decoderEnded = joinSource(decoder, listener);
+            if (decoderEnded) releaseLeftovers();
             rethrowFailure();
             double seconds = (System.nanoTime() - start) / 1e9;
-            JobReport report = new JobReport(stats.framesWritten(), stats.audioBlocks(), seconds,
-                    decode.cutShort() || stats.framesDropped() > 0, stageStats(seconds));
+            boolean stopped = decode.cutShort() || stats.framesDropped(DropReason.STOP) > 0
+                    || control.stopRequested() && source.info().live();
+            JobReport report = new JobReport(stats.framesWritten(), stats.audioBlocks(), seconds, stopped,
+                    stageStats(seconds), dropCounts(), stats.latencyHistogram().quantileSeconds(0.99));
             listener.finished(report);
             return report;
         } finally {
@@ -124,6 +138,7 @@ public final class StagedPipeline {
      */
     public void stop() {
         control.requestStop();
+        source.wake();
     }
 
     /** Waits until {@link #run} has returned or thrown; false if it did not within the timeout. */
@@ -147,6 +162,30 @@ public final class StagedPipeline {
         t.setDaemon(true); // never keeps a JVM alive on its own; run() joins it anyway
         t.start();
         return t;
+    }
+
+    private java.util.Map<DropReason, Long> dropCounts() {
+        java.util.EnumMap<DropReason, Long> counts = new java.util.EnumMap<>(DropReason.class);
+        for (DropReason r : DropReason.values()) counts.put(r, stats.framesDropped(r));
+        return counts;
+    }
+
+    /**
+     * Joins the decoder: at once after a normal end (it finished before inference did), within the stop
+     * timeout after a stop or failure (the source was woken). A source that does not return is left behind,
+     * a daemon thread, with a warning: the output is committed by then and must not wait for a network peer.
+     */
+    private boolean joinSource(Thread decoder, ProgressListener listener) {
+        long timeoutMillis = Math.max(1, settings.stopTimeout().toMillis());
+        try {
+            decoder.join(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!decoder.isAlive()) return true;
+        listener.warning(source.info().name() + ": the source did not return from a read within "
+                + timeoutMillis + " ms of the stop; leaving it behind");
+        return false;
     }
 
     /** Joins a stage; an interrupt of the caller stops the job instead of abandoning the thread. */
@@ -174,6 +213,10 @@ public final class StagedPipeline {
         MediaItem item;
         while ((item = decoded.drain()) != null) {
             if (item instanceof AudioItem a) a.samples().close();
+            if (item instanceof io.derain.pipeline.media.VideoItem v) {
+                stats.frameDropped(DropReason.STOP); // queued by the decoder after inference stopped taking
+                source.recycle(v.frame());
+            }
         }
         Batch batch;
         while ((batch = processed.drain()) != null) {

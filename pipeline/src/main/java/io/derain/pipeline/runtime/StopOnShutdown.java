@@ -5,22 +5,25 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stops a job gracefully when the JVM is asked to exit (SIGTERM, SIGINT, System.exit): the hook calls
- * {@link StagedPipeline#stop()} and then holds the JVM until the job has committed its output and its owner
- * has closed this (after reporting), or until {@code grace} has passed. The JVM then exits with 128 + the
- * signal's number (143 for SIGTERM, 130 for SIGINT), whatever the job returns.
+ * Stops a job gracefully when the JVM is asked to exit (SIGTERM, SIGINT, System.exit): the hook runs the
+ * stop action it was given ({@link #onStop}, e.g. {@link StagedPipeline#stop()}) and then holds the JVM until
+ * the job has committed its output and its owner has closed this (after reporting), or until {@code grace}
+ * has passed. The JVM then exits with 128 + the signal's number (143 for SIGTERM, 130 for SIGINT), whatever
+ * the job returns.
  *
- * <p>Close it when the job is over; closing removes the hook.
+ * <p>Install it before anything that may wait (connecting to a camera): {@link #triggered()} tells such a
+ * wait to give up. Close it when the job is over; closing removes the hook.
  */
 public final class StopOnShutdown implements AutoCloseable {
     private final Thread hook;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean triggered;
+    private volatile Runnable action = () -> {};
 
-    public StopOnShutdown(StagedPipeline pipeline, Duration grace) {
+    public StopOnShutdown(Duration grace) {
         this.hook = new Thread(() -> {
             triggered = true;
-            pipeline.stop();
+            action.run();
             try {
                 done.await(grace.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -28,6 +31,18 @@ public final class StopOnShutdown implements AutoCloseable {
             }
         }, "derain-stop-on-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Stops {@code pipeline} on shutdown. */
+    public StopOnShutdown(StagedPipeline pipeline, Duration grace) {
+        this(grace);
+        onStop(pipeline::stop);
+    }
+
+    /** What to run on shutdown; runs at once if the shutdown has begun already. */
+    public void onStop(Runnable stop) {
+        this.action = stop;
+        if (triggered) stop.run();
     }
 
     /** Whether the JVM began shutting down while the job ran. */

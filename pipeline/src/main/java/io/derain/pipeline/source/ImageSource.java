@@ -62,6 +62,7 @@ public final class ImageSource implements FrameSource {
             frame.setIndex(nextIndex);
             frame.setTimestampMicros(0); // stills have no time
             frame.setLabel(file.getFileName().toString());
+            frame.metadata().clear();
             nextIndex++;
             return item;
         } finally {
@@ -71,6 +72,9 @@ public final class ImageSource implements FrameSource {
 
     @Override
     public void recycle(VideoFrame frame) { pool.release(frame); }
+
+    @Override
+    public void expectFramesInFlight(int frames) { pool.expect(frames); }
 
     @Override
     public void close() {

@@ -9,11 +9,24 @@ package io.derain.pipeline.source;
  * @param frameRate      frames per second, or 0 for still images
  * @param frameCount     frames expected, or -1 if unknown (live streams)
  * @param audio          the audio stream's format, or null if there is none
+ * @param live           true for a source that does not wait for us (a camera): the runtime then sheds
+ *                       load by dropping frames instead of blocking the source
  */
-public record SourceInfo(String name, int width, int height, double frameRate, long frameCount, AudioFormat audio) {
+public record SourceInfo(String name, int width, int height, double frameRate, long frameCount, AudioFormat audio,
+                         boolean live) {
+
+    /** A finite source (file, images). */
+    public SourceInfo(String name, int width, int height, double frameRate, long frameCount, AudioFormat audio) {
+        this(name, width, height, frameRate, frameCount, audio, false);
+    }
 
     /** @param sampleRate samples per second; @param channels channel count; @param bitrate bits/s or 0 */
     public record AudioFormat(int sampleRate, int channels, int bitrate) {}
 
     public boolean hasAudio() { return audio != null; }
+
+    /** The same source at another frame rate (a source thinned to a target rate). */
+    public SourceInfo withFrameRate(double fps, long frames) {
+        return new SourceInfo(name, width, height, fps, frames, audio, live);
+    }
 }

@@ -10,23 +10,19 @@ import java.io.IOException;
  * how a job keeps the untouched input (the clean half of a training pair) without copying frames.
  * Owns the wrapped source.
  */
-public final class TappedSource implements FrameSource {
+public final class TappedSource extends ForwardingSource {
     /** Looks at a frame; must not keep it (the frame is reused). */
     @FunctionalInterface
     public interface Tap {
         void see(VideoFrame frame) throws IOException;
     }
 
-    private final FrameSource source;
     private final Tap tap;
 
     public TappedSource(FrameSource source, Tap tap) {
-        this.source = source;
+        super(source, true);
         this.tap = tap;
     }
-
-    @Override
-    public SourceInfo info() { return source.info(); }
 
     @Override
     public MediaItem next() throws IOException {
@@ -35,9 +31,4 @@ public final class TappedSource implements FrameSource {
         return item;
     }
 
-    @Override
-    public void recycle(VideoFrame frame) { source.recycle(frame); }
-
-    @Override
-    public void close() { source.close(); }
 }

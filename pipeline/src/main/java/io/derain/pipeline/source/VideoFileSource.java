@@ -129,11 +129,15 @@ public final class VideoFileSource implements FrameSource {
         frame.setTimestampMicros(decoded.timestamp);
         frame.setIndex(videoFrames++);
         frame.setLabel(null);
+        frame.metadata().clear();
         return item;
     }
 
     @Override
     public void recycle(VideoFrame frame) { pool.release(frame); }
+
+    @Override
+    public void expectFramesInFlight(int frames) { pool.expect(frames); }
 
     /** Frames decoded so far. */
     public long framesDecoded() { return videoFrames; }

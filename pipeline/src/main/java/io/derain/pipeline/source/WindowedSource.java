@@ -12,8 +12,7 @@ import java.io.IOException;
  * their timestamps shifted so the output starts at 0; audio is kept only between the first and the last
  * selected frame's time. Owns the wrapped source.
  */
-public final class WindowedSource implements FrameSource {
-    private final FrameSource source;
+public final class WindowedSource extends ForwardingSource {
     private final TimeWindow.Frames frames;
     private final SourceInfo info;
     private long startMicros = Long.MIN_VALUE;
@@ -22,11 +21,11 @@ public final class WindowedSource implements FrameSource {
     private boolean ended;
 
     private WindowedSource(FrameSource source, TimeWindow.Frames frames) {
-        this.source = source;
+        super(source, true);
         this.frames = frames;
         SourceInfo all = source.info();
         long count = all.frameCount() < 0 || frames.end() == Long.MAX_VALUE ? all.frameCount() : frames.count();
-        this.info = new SourceInfo(all.name(), all.width(), all.height(), all.frameRate(), count, all.audio());
+        this.info = all.withFrameRate(all.frameRate(), count);
     }
 
     /** The window of {@code source}; {@code source} itself when the window is everything. */
@@ -77,9 +76,4 @@ public final class WindowedSource implements FrameSource {
         return Math.round(1e6 / info.frameRate());
     }
 
-    @Override
-    public void recycle(VideoFrame frame) { source.recycle(frame); }
-
-    @Override
-    public void close() { source.close(); }
 }

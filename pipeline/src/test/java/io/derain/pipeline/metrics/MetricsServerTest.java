@@ -55,10 +55,14 @@ class MetricsServerTest {
             String after = get(port);
             assertEquals(20, value(after, "derain_frames_in_total"));
             assertEquals(20, value(after, "derain_frames_out_total"));
-            assertEquals(0, value(after, "derain_frames_dropped_total"));
+            for (String reason : new String[] {"latency", "rate", "stop", "reject"}) {
+                assertEquals(0, value(after, "derain_frames_dropped_total{reason=\"" + reason + "\"}"), after);
+            }
             assertTrue(value(after, "derain_stage_busy_seconds_count{stage=\"encode\"}") == 20, after);
             assertTrue(after.contains("derain_queue_depth{queue=\"decoded\"}"), after);
             assertTrue(after.contains("derain_frame_latency_seconds_sum"), after);
+            assertTrue(after.contains("derain_frame_latency_seconds_bucket{le=\"1.0\"}"), after);
+            assertEquals(20, value(after, "derain_frame_latency_seconds_count"), after);
             assertTrue(value(after, "derain_process_peak_rss_bytes") > 0, after);
         }
         assertTrue(during.contains("# TYPE derain_frames_out_total counter"), during);

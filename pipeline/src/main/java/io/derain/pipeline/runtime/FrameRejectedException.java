@@ -1,0 +1,14 @@
+package io.derain.pipeline.runtime;
+
+/**
+ * A failure that concerns one frame or record only — a corrupt picture in a live stream, a record too large
+ * for its topic — so the job skips it, counts it as {@link DropReason#REJECT} and goes on. Any other
+ * exception from a source, operator or sink is fatal to the job.
+ *
+ * <p>Sources throw it from {@code next()}, sinks from {@code write()}; the message names the frame and
+ * the problem, for the log and a dead-letter record.
+ */
+public class FrameRejectedException extends RuntimeException {
+    public FrameRejectedException(String message) { super(message); }
+    public FrameRejectedException(String message, Throwable cause) { super(message, cause); }
+}
