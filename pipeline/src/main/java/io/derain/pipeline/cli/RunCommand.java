@@ -102,6 +102,7 @@ final class RunCommand implements Callable<Integer> {
             try (DerainOperator operator = modelOptions.openOperator(compute)) {
                 checkFrameSize(operator, info);
                 if (!quiet) err().println("derain: " + operator.describe());
+                if (info.live()) warmUp(operator, info);
                 try (FrameSink sink = openSink(written, operator.dropThreshold(), log);
                      ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null);
                      MetricsServer metrics = startMetrics(source)) {
@@ -190,6 +191,15 @@ final class RunCommand implements Callable<Integer> {
         if (source instanceof LiveSource camera) new CameraMetrics(camera.stats(), "in").bindTo(metrics.registry());
         if (sink instanceof StreamPublishSink publish) new CameraMetrics(publish.stats(), "out").bindTo(metrics.registry());
         if (!quiet) err().println("derain: metrics at " + metrics.url());
+    }
+
+    /**
+     * One inference on a blank frame before the camera's frames arrive: the model's first call pays for
+     * libtorch's kernel selection, which a live job would otherwise count as seconds of latency. On this
+     * thread, the one that runs the job's inference.
+     */
+    private static void warmUp(DerainOperator operator, SourceInfo info) {
+        operator.apply(java.util.List.of(new io.derain.operators.frame.VideoFrame(info.width(), info.height())));
     }
 
     private void checkFrameSize(DerainOperator operator, SourceInfo info) {

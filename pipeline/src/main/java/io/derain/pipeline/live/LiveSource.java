@@ -48,6 +48,8 @@ public final class LiveSource implements FrameSource {
     private final long frameMicros;
     private volatile StreamDecoder decoder;
     private volatile boolean woken;
+    /** Held while a read is in FFmpeg: close() must not free a connection another thread still reads. */
+    private final java.util.concurrent.locks.ReentrantLock reading = new java.util.concurrent.locks.ReentrantLock();
     private long index;
     private long lastMicros = -1;
     private long anchorMicros;
@@ -115,7 +117,9 @@ public final class LiveSource implements FrameSource {
         String url = s.url().toLowerCase(java.util.Locale.ROOT);
         if (url.startsWith("rtsp://") || url.startsWith("rtsps://")) {
             o.put("rtsp_transport", s.rtspTransport());
-            o.put("timeout", Long.toString(s.stallTimeout().toNanos() / 1000)); // µs; FFmpeg 8 has no stimeout
+            // Socket timeout in µs (FFmpeg 8 has no stimeout), a backstop behind the stall deadline, which
+            // comes first so that a silent server is reported as a stall.
+            o.put("timeout", Long.toString(2 * s.stallTimeout().toNanos() / 1000));
         }
         o.put("fflags", "nobuffer");
         o.put("analyzeduration", "1000000");
@@ -131,6 +135,15 @@ public final class LiveSource implements FrameSource {
 
     @Override
     public MediaItem next() throws IOException {
+        reading.lock();
+        try {
+            return read();
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    private MediaItem read() throws IOException {
         while (!woken) {
             StreamDecoder d = decoder;
             if (d == null) {
@@ -193,8 +206,8 @@ public final class LiveSource implements FrameSource {
 
     private void lose(StreamDecoder d, String reason, boolean stall) {
         decoder = null;
-        d.close();
         stats.lost(stall);
+        d.close();
         lastFailure = reason;
         anchorPts = Long.MIN_VALUE; // the next connection's stream clock starts anew
         events.accept(reason + (stall ? " (stalled)" : "") + "; reconnecting");
@@ -256,12 +269,32 @@ public final class LiveSource implements FrameSource {
         }
     }
 
+    /**
+     * Wakes a read still going on another thread, waits for it to leave FFmpeg (a woken read returns within
+     * about 100 ms), then frees the connection. If it does not leave within a second the connection is left
+     * to the process's end rather than freed under it.
+     */
     @Override
     public void close() {
         wake();
-        StreamDecoder d = decoder;
-        decoder = null;
-        if (d != null) d.close();
+        boolean idle;
+        try {
+            idle = reading.tryLock(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            idle = false;
+        }
+        if (!idle) {
+            events.accept(settings.redactedUrl() + ": a read did not return after the stop; its connection is left open");
+            return;
+        }
+        try {
+            StreamDecoder d = decoder;
+            decoder = null;
+            if (d != null) d.close();
+        } finally {
+            reading.unlock();
+        }
     }
 
     private static String millis(Duration d) {

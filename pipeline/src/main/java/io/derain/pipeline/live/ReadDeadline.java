@@ -41,9 +41,14 @@ final class ReadDeadline extends AVIOInterruptCB.Callback_Pointer {
     /** Whether a call gave up because the deadline passed (a stall), not because of {@link #wake()}. */
     boolean expired() { return expired; }
 
+    /**
+     * Once expired, it stays expired: on an interrupt the RTSP demuxer still hands out packets from its
+     * reorder queue, and if each of them bought a new deadline a silent server would trickle out a packet
+     * per stall timeout instead of being detected.
+     */
     @Override
     public int call(Pointer opaque) {
-        if (woken || stop.getAsBoolean()) return 1;
+        if (woken || expired || stop.getAsBoolean()) return 1;
         if (System.nanoTime() - deadlineNanos > 0) {
             expired = true;
             return 1;

@@ -54,12 +54,12 @@ public record PipelineSettings(int queuedFrames, int queuedBatches, Duration max
     }
 
     /**
-     * For live sources: one batch waiting (more would only age), the oldest frame dropped when full, a
+     * For live sources: one batch waiting (more would only age: inference takes the freshest frames), the oldest frame dropped when full, a
      * partial batch inferred after 50 ms, frames older than {@code maxLatency} at the operator dropped, and
      * a checkpoint every second.
      */
     public static PipelineSettings forLive(int batch, Duration maxLatency) {
-        return new PipelineSettings(Math.max(2, batch), 1, Duration.ofMillis(50), QueuePolicy.DROP_OLDEST, maxLatency,
+        return new PipelineSettings(batch, 1, Duration.ofMillis(50), QueuePolicy.DROP_OLDEST, maxLatency,
                 Duration.ofSeconds(1), DEFAULT_STOP_TIMEOUT, 0);
     }
 
