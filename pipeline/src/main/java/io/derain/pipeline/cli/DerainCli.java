@@ -29,8 +29,11 @@ public final class DerainCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        // FFmpeg's own chatter (stream dumps, encoder notes) would bury our one-line messages.
-        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+        // FFmpeg's own chatter (stream dumps, a live camera's refused reconnects, concealed decode errors)
+        // would bury our one-line messages, which report what matters; DERAIN_DEBUG=1 shows its warnings.
+        boolean debug = "1".equals(System.getenv("DERAIN_DEBUG"));
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(debug ? org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING
+                : org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL);
         System.exit(commandLine().execute(args));
     }
 }

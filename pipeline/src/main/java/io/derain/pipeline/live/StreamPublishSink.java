@@ -78,7 +78,9 @@ public final class StreamPublishSink implements FrameSink {
         r.setVideoCodec(AV_CODEC_ID_H264);
         r.setPixelFormat(AV_PIX_FMT_YUV420P);
         r.setFrameRate(fps);
-        r.setGopSize((int) Math.max(1, Math.round(fps))); // a key frame a second: viewers join quickly
+        // A key frame every 10 frames (at most a second): viewers join quickly even when a slow model
+        // publishes only a few frames a second.
+        r.setGopSize((int) Math.max(1, Math.min(10, Math.round(fps))));
         r.setImageScalingFlags(VideoFileSource.SCALING_FLAGS);
         r.setVideoBitrate((int) Math.max(200_000, Math.min(100_000_000,
                 Math.round(width * (double) height * fps * VideoFileSink.DEFAULT_BITS_PER_PIXEL))));
