@@ -38,7 +38,7 @@ public final class ModelCatalog {
         }
         Path file = Path.of(model);
         if (!Files.exists(file)) {
-            throw new ModelLoadException("--model " + model + ": neither lite, paper, nor an existing file");
+            throw new ModelLoadException("model '" + model + "': neither lite, paper, nor an existing file");
         }
         return TorchScriptModel.load(file, 4);
     }
@@ -80,7 +80,7 @@ public final class ModelCatalog {
         }
         String name = model == null ? "lite" : model.toLowerCase(Locale.ROOT);
         if (!name.equals("lite") && !name.equals("paper")) {
-            throw new ModelLoadException("--model " + model + ": only the generator's weights (lite, paper or --weights FILE) can be read");
+            throw new ModelLoadException("model '" + model + "': only a TorchScript model or the generator's weights can be read");
         }
         return withBundledFile(name, StateDict::read);
     }
@@ -109,8 +109,8 @@ public final class ModelCatalog {
     /** Applies {@code read} to the bundled weights of {@code name}, copied to a temporary file for the time. */
     private static <T> T withBundledFile(String name, Function<Path, T> read) {
         if (!hasBundled(name)) {
-            throw new ModelLoadException("no weights are installed for the '" + name + "' model; pass --weights FILE "
-                    + "(for example the paper's released gen.pkl) or --model FILE (a TorchScript model)");
+            throw new ModelLoadException("no weights are installed for the '" + name + "' model; give a weights file "
+                    + "(for example the paper's released gen.pkl) or a TorchScript model");
         }
         try (InputStream in = ModelCatalog.class.getResourceAsStream(BUNDLED + name + ".ckpt")) {
             Path tmp = Files.createTempFile("derain-" + name, ".ckpt");

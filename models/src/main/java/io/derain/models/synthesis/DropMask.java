@@ -1,5 +1,6 @@
 package io.derain.models.synthesis;
 
+import io.derain.models.SettingsException;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 
@@ -28,7 +29,7 @@ public enum DropMask {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--mask: expected drops or altered, got '" + s + "'");
+            throw new SettingsException("mask: expected drops or altered, got '" + s + "'");
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.derain.models.synthesis;
 
+import io.derain.models.SettingsException;
+
 /**
  * Parameters of the rain simulation and its look. Lengths are fractions of the frame height so that a
  * setting looks the same at every resolution; rates are per video frame (about 30 fps).
@@ -35,13 +37,13 @@ public record RainSettings(
         double maskThreshold) {
 
     public RainSettings {
-        if (style == null) throw new IllegalArgumentException("style is required");
-        if (!(coverage >= 0 && coverage <= 0.9)) throw new IllegalArgumentException("coverage must be in [0, 0.9]: " + coverage);
-        if (!(minRadius > 0 && maxRadius >= minRadius)) throw new IllegalArgumentException("need 0 < minRadius <= maxRadius");
-        if (!(slideRadius > 0)) throw new IllegalArgumentException("slideRadius must be positive");
-        if (!(maskThreshold > 0 && maskThreshold < 1)) throw new IllegalArgumentException("maskThreshold must be in (0, 1)");
+        if (style == null) throw new SettingsException("style is required");
+        if (!(coverage >= 0 && coverage <= 0.9)) throw new SettingsException("coverage must be in [0, 0.9]: " + coverage);
+        if (!(minRadius > 0 && maxRadius >= minRadius)) throw new SettingsException("need 0 < minRadius <= maxRadius");
+        if (!(slideRadius > 0)) throw new SettingsException("slideRadius must be positive");
+        if (!(maskThreshold > 0 && maskThreshold < 1)) throw new SettingsException("maskThreshold must be in (0, 1)");
         if (growthPerFrame < 0 || slideSpeed < 0 || rainRate < 0 || refraction < 0 || defocus < 0) {
-            throw new IllegalArgumentException("rates and lengths must not be negative");
+            throw new SettingsException("rates and lengths must not be negative");
         }
     }
 

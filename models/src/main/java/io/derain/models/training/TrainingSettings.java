@@ -1,5 +1,7 @@
 package io.derain.models.training;
 
+import io.derain.models.SettingsException;
+
 /**
  * How a training run goes.
  *
@@ -18,7 +20,7 @@ public record TrainingSettings(long steps, int batchSize, int crop, double learn
     public TrainingSettings {
         if (steps < 1 || batchSize < 1 || crop < 16 || crop % 4 != 0 || learningRate <= 0
                 || checkpointEvery < 1 || logEvery < 1) {
-            throw new IllegalArgumentException("invalid training settings: " + steps + " steps, batch " + batchSize
+            throw new SettingsException("invalid training settings: " + steps + " steps, batch " + batchSize
                     + ", crop " + crop + " (a multiple of 4, at least 16), learning rate " + learningRate);
         }
     }

@@ -36,7 +36,7 @@ final class ZipTorchFormat {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             List<String> names = zip.stream().map(ZipEntry::getName).toList();
             if (names.stream().anyMatch(n -> n.matches("[^/]+/(constants\\.pkl|code/.*)"))) {
-                throw new WeightsException(fileName + " is a TorchScript model; use --model");
+                throw new WeightsException(fileName + " is a TorchScript model, not a weights file (load it as a TorchScript model)");
             }
             String top = names.stream().filter(n -> n.matches("[^/]+/data\\.pkl")).findFirst()
                     .map(n -> n.substring(0, n.length() - "data.pkl".length()))

@@ -1,5 +1,6 @@
 package io.derain.operators.derain;
 
+import io.derain.models.SettingsException;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -44,9 +45,9 @@ public final class AttentionGate {
     private final long[] rowKernel, columnKernel, rowPadding, columnPadding, unit = {1, 1};
 
     private AttentionGate(boolean enabled, int grow, double gain) {
-        if (grow < 0) throw new IllegalArgumentException("the gate's widening must not be negative: " + grow);
+        if (grow < 0) throw new SettingsException("the gate's widening must not be negative: " + grow);
         if (!(gain > 0) || Double.isInfinite(gain)) {
-            throw new IllegalArgumentException("the gate's gain must be a positive number: " + gain);
+            throw new SettingsException("the gate's gain must be a positive number: " + gain);
         }
         this.enabled = enabled;
         this.grow = grow;

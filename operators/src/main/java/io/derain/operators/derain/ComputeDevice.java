@@ -1,5 +1,6 @@
 package io.derain.operators.derain;
 
+import io.derain.models.SettingsException;
 import io.derain.models.runtime.Natives;
 import java.util.Locale;
 import org.bytedeco.pytorch.Device;
@@ -31,7 +32,7 @@ public final class ComputeDevice {
         // helper classes throw on CPU-only natives, so nothing else CUDA-related is touched before it.
         boolean available = kind != Kind.CPU && torch.cuda_is_available();
         if (kind == Kind.CUDA && !available) {
-            throw new IllegalArgumentException("--device cuda: no CUDA device is available "
+            throw new SettingsException("CUDA device: none is available "
                     + "(build with -Pgpu and install CUDA 13.1 + cuDNN 9.19)");
         }
         if (cpuThreads > 0) {

@@ -1,5 +1,6 @@
 package io.derain.operators.derain;
 
+import io.derain.models.SettingsException;
 import io.derain.models.restore.RestorationModel;
 import io.derain.operators.FrameOperator;
 import io.derain.operators.frame.VideoFrame;
@@ -49,7 +50,7 @@ public final class DerainOperator implements FrameOperator {
     public DerainOperator(RestorationModel model, ComputeDevice device, DerainSettings settings) {
         if (settings.precision() == Precision.FP16 && !device.isCuda()) {
             model.close();
-            throw new IllegalArgumentException("--precision fp16 needs a CUDA device; use bf16 on CPUs");
+            throw new SettingsException("fp16 precision needs a CUDA device; use bf16 on CPUs");
         }
         this.model = model;
         this.device = device;
@@ -81,12 +82,12 @@ public final class DerainOperator implements FrameOperator {
     public void checkFrameSize(int width, int height) {
         int m = model.sizeMultiple();
         if (width < m || height < m) {
-            throw new IllegalArgumentException("frame " + width + "x" + height + " is too small (at least "
+            throw new SettingsException("frame " + width + "x" + height + " is too small (at least "
                     + m + "x" + m + " pixels)");
         }
         if ((long) width * height > settings.maxPixels()) {
-            throw new IllegalArgumentException("frame " + width + "x" + height + " is too large (at most "
-                    + settings.maxPixels() + " pixels; use --max-pixels to raise the limit if memory allows)");
+            throw new SettingsException("frame " + width + "x" + height + " is too large (at most "
+                    + settings.maxPixels() + " pixels; raise the pixel limit if memory allows)");
         }
     }
 
@@ -106,13 +107,13 @@ public final class DerainOperator implements FrameOperator {
 
     @Override
     public void submit(List<VideoFrame> batch) {
-        if (batch.isEmpty()) throw new IllegalArgumentException("an empty batch");
+        if (batch.isEmpty()) throw new SettingsException("an empty batch");
         if (submitted - completed == ring.length) {
             throw new IllegalStateException("already " + ring.length + " batches in flight: complete() one first");
         }
         VideoFrame first = batch.get(0);
         for (VideoFrame f : batch) {
-            if (!f.sameSizeAs(first)) throw new IllegalArgumentException("a batch must hold frames of one size");
+            if (!f.sameSizeAs(first)) throw new SettingsException("a batch must hold frames of one size");
         }
         checkFrameSize(first.width(), first.height());
         int index = (int) (submitted % ring.length);

@@ -1,5 +1,7 @@
 package io.derain.operators.derain;
 
+import io.derain.models.SettingsException;
+
 /**
  * How the derain operator runs.
  *
@@ -23,10 +25,10 @@ public record DerainSettings(int maxBatch, long maxPixels, Precision precision, 
     public static final long DEFAULT_MAX_PIXELS = 3840L * 2160;
 
     public DerainSettings {
-        if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
-        if (workWidth > 0 && tile > 0) throw new IllegalArgumentException("--work-size and --tile exclude each other");
-        if (pipelineDepth < 0) throw new IllegalArgumentException("pipeline depth must not be negative: " + pipelineDepth);
-        if (gate == null) throw new IllegalArgumentException("no attention gate given (AttentionGate.OFF for none)");
+        if (maxBatch < 1) throw new SettingsException("batch size must be at least 1, got " + maxBatch);
+        if (workWidth > 0 && tile > 0) throw new SettingsException("a work size and tiling exclude each other");
+        if (pipelineDepth < 0) throw new SettingsException("pipeline depth must not be negative: " + pipelineDepth);
+        if (gate == null) throw new SettingsException("no attention gate given (AttentionGate.OFF for none)");
     }
 
     public static DerainSettings defaults() {

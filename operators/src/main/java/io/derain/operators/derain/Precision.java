@@ -1,5 +1,6 @@
 package io.derain.operators.derain;
 
+import io.derain.models.SettingsException;
 import java.util.Locale;
 import org.bytedeco.pytorch.global.torch;
 
@@ -26,7 +27,7 @@ public enum Precision {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--precision: expected fp32, bf16 or fp16, got '" + s + "'");
+            throw new SettingsException("precision: expected fp32, bf16 or fp16, got '" + s + "'");
         }
     }
 }

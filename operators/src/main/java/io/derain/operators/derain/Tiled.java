@@ -1,5 +1,6 @@
 package io.derain.operators.derain;
 
+import io.derain.models.SettingsException;
 import io.derain.models.restore.RestorationModel;
 import io.derain.models.restore.RestorationModel.Restoration;
 import org.bytedeco.pytorch.Scalar;
@@ -20,7 +21,7 @@ final class Tiled implements FrameInference {
     /** @param tile tile side in pixels; @param overlap pixels shared by neighbouring tiles */
     Tiled(int tile, int overlap) {
         if (tile < 16 || overlap < 0 || overlap * 2 >= tile) {
-            throw new IllegalArgumentException("--tile must be at least 16 and more than twice the overlap (" + overlap + ")");
+            throw new SettingsException("tiles must be at least 16 and more than twice the overlap (" + overlap + ")");
         }
         this.tile = tile;
         this.overlap = overlap;

@@ -1,5 +1,6 @@
 package io.derain.operators.derain;
 
+import io.derain.models.SettingsException;
 import io.derain.models.restore.RestorationModel;
 import io.derain.models.restore.RestorationModel.Restoration;
 import org.bytedeco.pytorch.Tensor;
@@ -17,7 +18,7 @@ final class WorkResolution implements FrameInference {
     private final WholeFrame whole = new WholeFrame();
 
     WorkResolution(int workWidth, int workHeight) {
-        if (workWidth < 4 || workHeight < 4) throw new IllegalArgumentException("work size too small: " + workWidth + "x" + workHeight);
+        if (workWidth < 4 || workHeight < 4) throw new SettingsException("work size too small: " + workWidth + "x" + workHeight);
         this.workWidth = workWidth;
         this.workHeight = workHeight;
     }

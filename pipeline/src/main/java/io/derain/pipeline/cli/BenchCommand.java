@@ -1,5 +1,6 @@
 package io.derain.pipeline.cli;
 
+import io.derain.models.SettingsException;
 import io.derain.operators.FrameOperator;
 import io.derain.operators.derain.DerainOperator;
 import io.derain.operators.frame.VideoFrame;
@@ -79,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (frames < 1) throw new IllegalArgumentException("--frames must be at least 1");
+        if (frames < 1) throw new SettingsException("--frames must be at least 1");
         SourceInfo info;
         try (FrameSource probe = Sources.open(input)) {
             info = probe.info();

@@ -1,5 +1,6 @@
 package io.derain.pipeline.cli;
 
+import io.derain.models.SettingsException;
 import io.derain.operators.derain.AttentionGate;
 import io.derain.operators.derain.ComputeDevice;
 import io.derain.operators.derain.CpuFeatures;
@@ -64,12 +65,12 @@ final class ComputeOptions {
                 ww = Integer.parseInt(p[0]);
                 wh = Integer.parseInt(p[1]);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--work-size: expected WxH such as 640x360, got '" + workSize + "'");
+                throw new SettingsException("--work-size: expected WxH such as 640x360, got '" + workSize + "'");
             }
         }
-        if (gateGrow < 0) throw new IllegalArgumentException("--gate-grow must not be negative");
+        if (gateGrow < 0) throw new SettingsException("--gate-grow must not be negative");
         if (!(gateGain > 0) || Double.isInfinite(gateGain)) {
-            throw new IllegalArgumentException("--gate-gain must be a positive number, got " + gateGain);
+            throw new SettingsException("--gate-gain must be a positive number, got " + gateGain);
         }
         AttentionGate gate = attentionGate ? AttentionGate.of(gateGrow, gateGain) : AttentionGate.OFF;
         return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap, 0, gate);
@@ -89,10 +90,10 @@ final class ComputeOptions {
         try {
             kind = ComputeDevice.parseKind(device);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--device: expected auto, cpu or cuda, got '" + device + "'");
+            throw new SettingsException("--device: expected auto, cpu or cuda, got '" + device + "'");
         }
-        if (threads < 0) throw new IllegalArgumentException("--threads must not be negative");
-        if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1");
+        if (threads < 0) throw new SettingsException("--threads must not be negative");
+        if (batch < 1) throw new SettingsException("--batch must be at least 1");
         return ComputeDevice.select(kind, threads);
     }
 }

@@ -1,5 +1,6 @@
 package io.derain.pipeline.cli;
 
+import io.derain.models.SettingsException;
 import io.derain.models.restore.ModelLoadException;
 import io.derain.models.weights.WeightsException;
 import io.derain.pipeline.InputException;
@@ -7,7 +8,9 @@ import picocli.CommandLine;
 
 /**
  * Turns exceptions into one line on stderr and an exit code: 2 when the user's input is at fault (files,
- * weights, settings), 1 for failures while running. Stack traces only with DERAIN_DEBUG=1.
+ * weights, settings: {@link InputException}, {@link SettingsException} and the model loaders' own), 1 for
+ * failures while running, a plain {@link IllegalArgumentException} included (a bug, not the user's doing).
+ * Stack traces only with DERAIN_DEBUG=1.
  */
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     static final int BAD_INPUT = 2;
@@ -26,7 +29,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
 
     static boolean isBadInput(Throwable e) {
         return e instanceof InputException || e instanceof ModelLoadException
-                || e instanceof IllegalArgumentException
+                || e instanceof SettingsException
                 || e instanceof WeightsException;
     }
 

@@ -1,5 +1,6 @@
 package io.derain.pipeline.cli;
 
+import io.derain.models.SettingsException;
 import io.derain.models.restore.RestorationModel;
 import io.derain.operators.derain.DerainOperator;
 import io.derain.pipeline.evaluation.EvaluationReport;
@@ -63,11 +64,11 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (maskThreshold != null && !(maskThreshold > 0 && maskThreshold <= 1)) {
-            throw new IllegalArgumentException("--mask-threshold must be in (0, 1], got " + maskThreshold);
+            throw new SettingsException("--mask-threshold must be in (0, 1], got " + maskThreshold);
         }
         if (outputs != null && (modelOptions.weights != null
                 || spec.commandLine().getParseResult().hasMatchedOption("--model"))) {
-            throw new IllegalArgumentException("--outputs scores existing images: it takes no --model or --weights");
+            throw new SettingsException("--outputs scores existing images: it takes no --model or --weights");
         }
         PairsDirectory pairs = PairsDirectory.open(pairsDirectory);
         if (outputs != null && !Files.isDirectory(outputs)) {

@@ -51,6 +51,8 @@ final class RunCommand implements Callable<Integer> {
     static final int STOPPED = 143;
     /** How long a stop may take before the JVM exits anyway (leaving no output). */
     private static final Duration STOP_GRACE = Duration.ofMinutes(2);
+    /** Inferences before a live job starts: the first few are slow (kernel selection, allocator, JIT). */
+    private static final int WARM_UP_FRAMES = 3;
 
     @Parameters(index = "0", paramLabel = "INPUT",
             description = "A video file (mp4, mkv, mov, avi, ...), an image (jpg, png), a directory of images, "
@@ -194,12 +196,17 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * One inference on a blank frame before the camera's frames arrive: the model's first call pays for
-     * libtorch's kernel selection, which a live job would otherwise count as seconds of latency. On this
-     * thread, the one that runs the job's inference.
+     * A few inferences on a noise frame before the camera's frames arrive: the model's first calls pay for
+     * libtorch's kernel selection and the JIT, which a live job would otherwise count as latency (a black
+     * frame warms up less: measured, the first real frame then still took twice as long). On this thread,
+     * the one that runs the job's inference.
      */
     private static void warmUp(DerainOperator operator, SourceInfo info) {
-        operator.apply(java.util.List.of(new io.derain.operators.frame.VideoFrame(info.width(), info.height())));
+        var frame = new io.derain.operators.frame.VideoFrame(info.width(), info.height());
+        java.nio.ByteBuffer pixels = frame.pixels();
+        java.util.Random noise = new java.util.Random(1);
+        for (int i = 0; i < pixels.limit(); i++) pixels.put(i, (byte) noise.nextInt(256));
+        for (int i = 0; i < WARM_UP_FRAMES; i++) operator.apply(java.util.List.of(frame));
     }
 
     private void checkFrameSize(DerainOperator operator, SourceInfo info) {

@@ -1,5 +1,6 @@
 package io.derain.pipeline.cli;
 
+import io.derain.models.SettingsException;
 import io.derain.models.synthesis.DropMask;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainStyle;
@@ -110,12 +111,12 @@ final class SynthCommand implements Callable<Integer> {
         try {
             look = RainStyle.valueOf(style.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--style: expected lens, windshield or mixed, got '" + style + "'");
+            throw new SettingsException("--style: expected lens, windshield or mixed, got '" + style + "'");
         }
         RainSettings settings = RainSettings.defaults(look);
         if (density != null) {
             if (!(density >= 0 && density <= 0.9)) {
-                throw new IllegalArgumentException("--density must be between 0 and 0.9, got " + density);
+                throw new SettingsException("--density must be between 0 and 0.9, got " + density);
             }
             settings = settings.withCoverage(density);
         }
@@ -124,16 +125,16 @@ final class SynthCommand implements Callable<Integer> {
 
     private TimeWindow window() {
         if (last != null && (from != null || duration != null)) {
-            throw new IllegalArgumentException("--last cannot be combined with --from or --duration");
+            throw new SettingsException("--last cannot be combined with --from or --duration");
         }
         if (last != null) {
-            if (!(last > 0)) throw new IllegalArgumentException("--last must be positive, got " + last);
+            if (!(last > 0)) throw new SettingsException("--last must be positive, got " + last);
             return TimeWindow.last(last);
         }
         if (from == null && duration == null) return TimeWindow.ALL;
         double start = from == null ? 0 : from;
-        if (!(start >= 0)) throw new IllegalArgumentException("--from must not be negative, got " + start);
-        if (duration != null && !(duration > 0)) throw new IllegalArgumentException("--duration must be positive, got " + duration);
+        if (!(start >= 0)) throw new SettingsException("--from must not be negative, got " + start);
+        if (duration != null && !(duration > 0)) throw new SettingsException("--duration must be positive, got " + duration);
         return TimeWindow.from(start, duration == null ? Double.POSITIVE_INFINITY : duration);
     }
 }

@@ -1,5 +1,6 @@
 package io.derain.pipeline.evaluation;
 
+import io.derain.models.SettingsException;
 import java.nio.ByteBuffer;
 
 /**
@@ -12,7 +13,7 @@ public final class MaskIoU {
 
     /** The attention byte from which a pixel counts as drop, for threshold {@code t} in (0, 1]. */
     public static int thresholdByte(double t) {
-        if (!(t > 0 && t <= 1)) throw new IllegalArgumentException("mask threshold must be in (0, 1]: " + t);
+        if (!(t > 0 && t <= 1)) throw new SettingsException("mask threshold must be in (0, 1]: " + t);
         return (int) Math.ceil(255 * t - 1e-9);
     }
 

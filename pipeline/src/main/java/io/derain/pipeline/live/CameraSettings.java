@@ -1,5 +1,6 @@
 package io.derain.pipeline.live;
 
+import io.derain.models.SettingsException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -24,10 +25,10 @@ public record CameraSettings(String url, String camera, String rtspTransport, Du
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(camera, "camera");
         if (!rtspTransport.equals("tcp") && !rtspTransport.equals("udp")) {
-            throw new IllegalArgumentException("RTSP transport must be tcp or udp, got " + rtspTransport);
+            throw new SettingsException("RTSP transport must be tcp or udp, got " + rtspTransport);
         }
-        if (stallTimeout.toMillis() < 100) throw new IllegalArgumentException("stall timeout must be at least 100 ms");
-        if (connectTimeout.toMillis() < 100) throw new IllegalArgumentException("connect timeout must be at least 100 ms");
+        if (stallTimeout.toMillis() < 100) throw new SettingsException("stall timeout must be at least 100 ms");
+        if (connectTimeout.toMillis() < 100) throw new SettingsException("connect timeout must be at least 100 ms");
         Objects.requireNonNull(reconnect, "reconnect");
     }
 

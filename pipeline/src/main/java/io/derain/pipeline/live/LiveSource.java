@@ -122,7 +122,7 @@ public final class LiveSource implements FrameSource {
             o.put("timeout", Long.toString(2 * s.stallTimeout().toNanos() / 1000));
         }
         o.put("fflags", "nobuffer");
-        o.put("analyzeduration", "1000000");
+        o.put("analyzeduration", "200000"); // µs of probing: the SDP describes the stream; less backlog to decode at connect
         return o;
     }
 

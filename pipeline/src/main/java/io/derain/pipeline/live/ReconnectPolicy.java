@@ -1,5 +1,6 @@
 package io.derain.pipeline.live;
 
+import io.derain.models.SettingsException;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
@@ -17,10 +18,10 @@ public record ReconnectPolicy(Duration initial, Duration max, int maxAttempts, d
     public static final Duration DEFAULT_MAX = Duration.ofSeconds(30);
 
     public ReconnectPolicy {
-        if (initial.isNegative() || initial.isZero()) throw new IllegalArgumentException("initial must be positive");
-        if (max.compareTo(initial) < 0) throw new IllegalArgumentException("max must be at least initial");
-        if (maxAttempts < -1) throw new IllegalArgumentException("maxAttempts must be -1 (forever) or more");
-        if (!(jitter >= 0 && jitter <= 1)) throw new IllegalArgumentException("jitter must be in 0..1");
+        if (initial.isNegative() || initial.isZero()) throw new SettingsException("initial must be positive");
+        if (max.compareTo(initial) < 0) throw new SettingsException("max must be at least initial");
+        if (maxAttempts < -1) throw new SettingsException("maxAttempts must be -1 (forever) or more");
+        if (!(jitter >= 0 && jitter <= 1)) throw new SettingsException("jitter must be in 0..1");
     }
 
     /** 0.5 s doubling up to {@code max}, 20 % jitter, forever. */

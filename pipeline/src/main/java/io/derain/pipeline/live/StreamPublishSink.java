@@ -1,5 +1,6 @@
 package io.derain.pipeline.live;
 
+import io.derain.models.SettingsException;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
@@ -66,7 +67,7 @@ public final class StreamPublishSink implements FrameSink {
             case "rtsp", "rtsps" -> "rtsp";
             case "rtmp", "rtmps" -> "flv";
             case "srt", "udp", "tcp", "rtp" -> "mpegts";
-            default -> throw new IllegalArgumentException(url + ": cannot publish to " + scheme + ":// "
+            default -> throw new SettingsException(url + ": cannot publish to " + scheme + ":// "
                     + "(rtsp, rtsps, rtmp, srt, udp, tcp)");
         };
     }

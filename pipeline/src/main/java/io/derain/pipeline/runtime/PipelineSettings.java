@@ -1,5 +1,6 @@
 package io.derain.pipeline.runtime;
 
+import io.derain.models.SettingsException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -30,18 +31,18 @@ public record PipelineSettings(int queuedFrames, int queuedBatches, Duration max
     private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
 
     public PipelineSettings {
-        if (queuedFrames < 1) throw new IllegalArgumentException("queuedFrames must be at least 1");
-        if (queuedBatches < 1) throw new IllegalArgumentException("queuedBatches must be at least 1");
+        if (queuedFrames < 1) throw new SettingsException("queuedFrames must be at least 1");
+        if (queuedBatches < 1) throw new SettingsException("queuedBatches must be at least 1");
         Objects.requireNonNull(queuePolicy, "queuePolicy");
         requireNotNegative(maxBatchWait, "maxBatchWait");
         requireNotNegative(maxLatency, "maxLatency");
         requireNotNegative(checkpointInterval, "checkpointInterval");
         requireNotNegative(stopTimeout, "stopTimeout");
-        if (!(frameRate >= 0)) throw new IllegalArgumentException("frameRate must be zero or positive");
+        if (!(frameRate >= 0)) throw new SettingsException("frameRate must be zero or positive");
     }
 
     private static void requireNotNegative(Duration d, String name) {
-        if (d == null || d.isNegative()) throw new IllegalArgumentException(name + " must be zero or positive");
+        if (d == null || d.isNegative()) throw new SettingsException(name + " must be zero or positive");
     }
 
     /**

@@ -34,16 +34,16 @@ public record TimeWindow(double fromSeconds, double seconds, boolean fromEnd) {
         if (isAll()) return new Frames(0, info.frameCount() < 0 ? Long.MAX_VALUE : info.frameCount());
         double fps = info.frameRate();
         if (!(fps > 0)) {
-            throw new InputException(info.name() + ": still images have no time; --from/--last need a video");
+            throw new InputException(info.name() + ": still images have no time; a time window needs a video");
         }
         long count = info.frameCount();
         if (fromEnd) {
-            if (count < 0) throw new InputException(info.name() + ": its length is unknown, so --last cannot be used");
+            if (count < 0) throw new InputException(info.name() + ": its length is unknown, so its last seconds cannot be taken");
             return new Frames(Math.max(0, count - frameCount(seconds, fps)), count);
         }
         long first = Math.round(fromSeconds * fps);
         if (count >= 0 && first >= count) {
-            throw new InputException(String.format("%s: --from %.3g s is past its end (%.3g s)",
+            throw new InputException(String.format("%s: a start at %.3g s is past its end (%.3g s)",
                     info.name(), fromSeconds, count / fps));
         }
         long end = Double.isInfinite(seconds) ? Long.MAX_VALUE : first + frameCount(seconds, fps);
