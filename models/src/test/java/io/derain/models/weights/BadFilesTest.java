@@ -31,7 +31,7 @@ class BadFilesTest {
 
     @Test
     void torchScriptArchivesPointToTheModelOption() {
-        assertEquals("scripted.pt is a TorchScript model; use --model", message(PythonFixtures.file("scripted.pt")));
+        assertEquals("scripted.pt is a TorchScript model, not a weights file (load it as a TorchScript model)", message(PythonFixtures.file("scripted.pt")));
     }
 
     @Test

@@ -27,6 +27,7 @@ final class ModelOptions {
     /** The derain operator for these options: settings checked first, so bad options load no model. */
     DerainOperator openOperator(ComputeOptions compute) {
         DerainSettings settings = compute.settings();
+        checkModelNames();
         ComputeDevice device = compute.select();
         String warning = ComputeOptions.slowSettingsWarning(settings, device);
         if (warning != null) {
@@ -34,5 +35,19 @@ final class ModelOptions {
             mixee.commandLine().getErr().flush();
         }
         return new DerainOperator(ModelCatalog.open(model, weights), device, settings);
+    }
+
+    /** What the catalog says, in this command's terms: which flag gives the model what it lacks. */
+    private void checkModelNames() {
+        String name = model == null ? "lite" : model.toLowerCase(java.util.Locale.ROOT);
+        boolean named = name.equals("lite") || name.equals("paper");
+        if (weights == null && named && !ModelCatalog.hasBundled(name)) {
+            throw new io.derain.models.restore.ModelLoadException("--model " + model + ": no weights are installed for "
+                    + "the '" + name + "' model; pass --weights FILE (for example the paper's released gen.pkl) or "
+                    + "--model FILE (a TorchScript model)");
+        }
+        if (weights == null && !named && !java.nio.file.Files.exists(java.nio.file.Path.of(model))) {
+            throw new io.derain.models.restore.ModelLoadException("--model " + model + ": neither lite, paper, nor an existing file");
+        }
     }
 }

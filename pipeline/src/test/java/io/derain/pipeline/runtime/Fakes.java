@@ -160,7 +160,7 @@ final class Fakes {
     }
 
     /** Logs what it receives; fails on unprocessed frames; {@code onFrame} may delay, stop or throw. */
-    static final class Sink implements FrameSink {
+    static class Sink implements FrameSink {
         final List<String> log = Collections.synchronizedList(new ArrayList<>());
         volatile boolean committed;
         volatile IoConsumer onFrame = i -> {};
