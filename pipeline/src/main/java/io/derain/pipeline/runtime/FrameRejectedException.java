@@ -1,8 +1,8 @@
 package io.derain.pipeline.runtime;
 
 /**
- * A failure that concerns one frame or record only — a corrupt picture in a live stream, a record too large
- * for its topic — so the job skips it, counts it as {@link DropReason#REJECT} and goes on. Any other
+ * A failure that concerns one frame or record only — a corrupt picture in a live stream, a poison record in
+ * a topic — so the job skips it, counts it as {@link DropReason#REJECT} and goes on. Any other
  * exception from a source, operator or sink is fatal to the job.
  *
  * <p>Sources throw it from {@code next()}, sinks from {@code write()}; the message names the frame and
