@@ -16,10 +16,23 @@ final class ModelOptions {
                     + "a state dict saved by PyTorch (zip format), or a derain checkpoint.")
     Path weights;
 
-    @Option(names = "--model", paramLabel = "lite|paper|FILE", defaultValue = "lite",
-            description = "Architecture (lite: the bundled CPU-sized model; paper: the released configuration) "
-                    + "or a TorchScript image-to-image model file. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--model", paramLabel = "lite|paper|none|FILE", defaultValue = "lite",
+            description = "Architecture (lite: the bundled CPU-sized model; paper: the released configuration), "
+                    + "a TorchScript image-to-image model file, or none (run only: frames pass through, e.g. to "
+                    + "publish a camera to Kafka). Default: ${DEFAULT-VALUE}.")
     String model;
+
+    /** {@code --model none}: no model at all (derain run only). */
+    boolean isNone() {
+        return weights == null && "none".equalsIgnoreCase(model);
+    }
+
+    /** The model's name for record headers: lite, paper, the TorchScript file's name, or the weights file's. */
+    String name() {
+        if (weights != null) return weights.getFileName().toString();
+        Path file = Path.of(model);
+        return file.getFileName() == null ? model : file.getFileName().toString();
+    }
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;

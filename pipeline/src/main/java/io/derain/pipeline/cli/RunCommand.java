@@ -1,6 +1,12 @@
 package io.derain.pipeline.cli;
 
+import io.derain.operators.FrameOperator;
 import io.derain.operators.derain.DerainOperator;
+import io.derain.pipeline.kafka.KafkaFrameSource;
+import io.derain.pipeline.kafka.KafkaSourceSettings;
+import io.derain.pipeline.kafka.KafkaUrl;
+import io.derain.pipeline.kafka.ModelStamp;
+import io.derain.pipeline.runtime.IdentityOperator;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.live.CameraSettings;
 import io.derain.pipeline.live.CameraStats;
@@ -83,6 +89,9 @@ final class RunCommand implements Callable<Integer> {
     LiveOptions live;
 
     @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
     ModelOptions modelOptions;
 
     @Mixin
@@ -98,14 +107,17 @@ final class RunCommand implements Callable<Integer> {
         boolean stream = CameraSettings.isStreamUrl(input);
         // Installed first: a SIGTERM while waiting for a camera must end the wait, too.
         try (StopOnShutdown hook = new StopOnShutdown(STOP_GRACE);
-             FrameSource source = stream ? openCamera(hook, log) : Sources.open(Path.of(input))) {
+             FrameSource source = openSource(stream, hook, log)) {
             SourceInfo info = source.info();
             SourceInfo written = live.fps == null ? info : info.withFrameRate(live.fps, -1);
-            try (DerainOperator operator = modelOptions.openOperator(compute)) {
+            boolean derain = !modelOptions.isNone();
+            if (!derain && attention != null) throw new ParameterException(spec.commandLine(), "--attention needs a model, not --model none");
+            try (FrameOperator operator = derain ? modelOptions.openOperator(compute) : new IdentityOperator(compute.batch)) {
                 checkFrameSize(operator, info);
-                if (!quiet) err().println("derain: " + operator.describe());
-                if (info.live()) warmUp(operator, info);
-                try (FrameSink sink = openSink(written, operator.dropThreshold(), log);
+                double dropThreshold = operator instanceof DerainOperator d ? d.dropThreshold() : 0.5;
+                if (!quiet) err().println("derain: " + (operator instanceof DerainOperator d ? d.describe() : "no model: frames pass through"));
+                if (info.live() && operator instanceof DerainOperator d) warmUp(d, info);
+                try (FrameSink sink = openSink(written, dropThreshold, log, source);
                      ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null);
                      MetricsServer metrics = startMetrics(source)) {
                     StagedPipeline pipeline = new StagedPipeline(source, operator, sink, settings(info, operator));
@@ -121,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
                                 source instanceof LiveSource camera ? camera.stats() : null);
                         if (sink instanceof AttentionMapSink maps) {
                             err().printf("derain: wrote %s: raindrops cover %.1f %% of the frame on average (attention >= %.2f)%n",
-                                    attention, 100 * maps.dropCoverage(), operator.dropThreshold());
+                                    attention, 100 * maps.dropCoverage(), dropThreshold);
                             err().flush();
                         }
                         return report.stopped() && !timeUp.get() ? STOPPED : 0;
@@ -141,6 +153,15 @@ final class RunCommand implements Callable<Integer> {
         live.validate(spec.commandLine());
     }
 
+    /** A live camera, one camera's frames from a Kafka topic, or a file, image or directory. */
+    private FrameSource openSource(boolean stream, StopOnShutdown hook, JobLog log) throws IOException {
+        if (KafkaUrl.isKafkaUrl(input)) {
+            if (live.camera == null) throw new ParameterException(spec.commandLine(), "a kafka:// input needs --camera ID");
+            return KafkaFrameSource.open(KafkaSourceSettings.of(kafka.client(input), live.camera).withFollow(kafka.follow));
+        }
+        return stream ? openCamera(hook, log) : Sources.open(Path.of(input));
+    }
+
     private LiveSource openCamera(StopOnShutdown hook, JobLog log) throws IOException {
         CameraSettings camera = live.camera(input);
         if (!quiet) err().println("derain: connecting to " + camera.redactedUrl());
@@ -154,7 +175,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Files: every frame, blocking. Live: drop the oldest, bounded latency, partial batches after 50 ms. */
-    private PipelineSettings settings(SourceInfo info, DerainOperator operator) {
+    private PipelineSettings settings(SourceInfo info, FrameOperator operator) {
         PipelineSettings s = info.live() ? PipelineSettings.forLive(operator.maxBatch(), live.maxLatency)
                 : PipelineSettings.forBatch(operator.maxBatch());
         return live.fps == null ? s : s.withFrameRate(live.fps);
@@ -166,8 +187,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The output, with the attention maps teed off to their directory when asked for. */
-    private FrameSink openSink(SourceInfo info, double dropThreshold, JobLog log) throws IOException {
-        FrameSink sink = Outputs.open(output, live.segment, info, overwrite, live.reconnect(), log::event);
+    private FrameSink openSink(SourceInfo info, double dropThreshold, JobLog log, FrameSource source) throws IOException {
+        FrameSink sink = Outputs.open(output, live.segment, info, overwrite, live.reconnect(), log::event,
+                () -> new Outputs.KafkaTarget(kafka.client(output), cameraId(source), kafka.encoding(spec.commandLine()),
+                        modelOptions.isNone() ? ModelStamp.NONE : new ModelStamp(modelOptions.name(), null)));
         return attention == null ? sink : new AttentionMapSink(sink, attention, overwrite, dropThreshold);
     }
 
@@ -209,7 +232,7 @@ final class RunCommand implements Callable<Integer> {
         for (int i = 0; i < WARM_UP_FRAMES; i++) operator.apply(java.util.List.of(frame));
     }
 
-    private void checkFrameSize(DerainOperator operator, SourceInfo info) {
+    private void checkFrameSize(FrameOperator operator, SourceInfo info) {
         try {
             operator.checkFrameSize(info.width(), info.height());
         } catch (IllegalArgumentException e) {

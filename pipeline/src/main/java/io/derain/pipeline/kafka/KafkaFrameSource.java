@@ -112,6 +112,9 @@ public final class KafkaFrameSource implements FrameSource {
 
     @Override
     public MediaItem next() throws IOException {
+        // The stall clock runs only while this call waits: a job that was busy (back-pressure) between two
+        // calls did not wait on the broker.
+        lastProgressNanos = System.nanoTime();
         while (!woken) {
             ConsumerRecord<byte[], byte[]> record = buffered.pollFirst();
             if (record != null) return codec.decode(record, pool); // a poison record throws FrameRejectedException

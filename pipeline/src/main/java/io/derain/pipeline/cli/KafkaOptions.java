@@ -1,0 +1,35 @@
+package io.derain.pipeline.cli;
+
+import io.derain.pipeline.kafka.FrameEncoding;
+import io.derain.pipeline.kafka.ImageCodec;
+import io.derain.pipeline.kafka.KafkaClientConfig;
+import io.derain.pipeline.kafka.KafkaUrl;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code derain run} options for kafka:// inputs and outputs. */
+final class KafkaOptions {
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "Kafka client properties passed through (TLS, SASL, ...); secrets are never printed.")
+    Path config;
+
+    @Option(names = "--follow",
+            description = "kafka:// input: keep reading new frames (default: read up to the end offsets at start, like a file).")
+    boolean follow;
+
+    @Option(names = "--codec", paramLabel = "jpeg|png", defaultValue = "jpeg",
+            description = "kafka:// output: frame encoding, JPEG quality 95 or lossless PNG (default: ${DEFAULT-VALUE}).")
+    String codec;
+
+    KafkaClientConfig client(String url) {
+        return config == null ? KafkaClientConfig.of(KafkaUrl.parse(url)) : KafkaClientConfig.of(KafkaUrl.parse(url), config);
+    }
+
+    FrameEncoding encoding(picocli.CommandLine cli) {
+        return switch (codec.toLowerCase(java.util.Locale.ROOT)) {
+            case "jpeg", "jpg" -> FrameEncoding.DEFAULT;
+            case "png" -> FrameEncoding.of(ImageCodec.PNG);
+            default -> throw new picocli.CommandLine.ParameterException(cli, "--codec: expected jpeg or png, got '" + codec + "'");
+        };
+    }
+}
