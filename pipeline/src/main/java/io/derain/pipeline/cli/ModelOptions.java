@@ -27,6 +27,24 @@ final class ModelOptions {
         return weights == null && "none".equalsIgnoreCase(model);
     }
 
+    /**
+     * {@code sha256:<hex>} of the weights this command runs (the file given, or the bundled weights), so that
+     * consumers of derained records can tell two trainings apart; null if they cannot be read.
+     */
+    String weightsDigest() {
+        try (java.io.InputStream in = weights != null ? java.nio.file.Files.newInputStream(weights)
+                : model.contains("/") || model.contains(".") ? java.nio.file.Files.newInputStream(Path.of(model))
+                : ModelCatalog.class.getResourceAsStream(ModelCatalog.BUNDLED + name() + ".ckpt")) {
+            if (in == null) return null;
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
+            return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
     /** The model's name for record headers: lite, paper, the TorchScript file's name, or the weights file's. */
     String name() {
         if (weights != null) return weights.getFileName().toString();

@@ -190,7 +190,7 @@ final class RunCommand implements Callable<Integer> {
     private FrameSink openSink(SourceInfo info, double dropThreshold, JobLog log, FrameSource source) throws IOException {
         FrameSink sink = Outputs.open(output, live.segment, info, overwrite, live.reconnect(), log::event,
                 () -> new Outputs.KafkaTarget(kafka.client(output), cameraId(source), kafka.encoding(spec.commandLine()),
-                        modelOptions.isNone() ? ModelStamp.NONE : new ModelStamp(modelOptions.name(), null)));
+                        modelOptions.isNone() ? ModelStamp.NONE : new ModelStamp(modelOptions.name(), modelOptions.weightsDigest())));
         return attention == null ? sink : new AttentionMapSink(sink, attention, overwrite, dropThreshold);
     }
 

@@ -51,6 +51,44 @@ class KafkaRunTest {
         }
     }
 
+    /** Derained records carry the model, its weights' digest and the drop coverage the map measured. */
+    @Test
+    void derainedRecordsSayWhichModelMadeThemAndHowDirtyTheLensIs() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.of(dir.resolve("kafka")))) {
+            String topic = "kafka://" + broker.bootstrap() + "/frames.derained";
+            Result r = derain("run", RtspClip.path().toString(), "-o", topic, "--fps", "2", "--camera", "cam2", "-q");
+            assertEquals(0, r.exitCode(), r.err());
+            java.util.Properties p = new java.util.Properties();
+            p.put("bootstrap.servers", broker.bootstrap());
+            p.put("isolation.level", "read_committed");
+            p.put("auto.offset.reset", "earliest");
+            var bytes = new org.apache.kafka.common.serialization.ByteArrayDeserializer();
+            int records = 0;
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p, bytes, bytes)) {
+                var partition = new org.apache.kafka.common.TopicPartition("frames.derained", 0);
+                consumer.assign(java.util.List.of(partition));
+                consumer.seekToBeginning(java.util.List.of(partition));
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (records < 8 && System.nanoTime() < deadline) {
+                    for (var rec : consumer.poll(java.time.Duration.ofMillis(500))) {
+                        records++;
+                        assertEquals("cam2", new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8));
+                        assertEquals("lite", header(rec, "derain.model"));
+                        assertTrue(header(rec, "derain.weights").matches("sha256:[0-9a-f]{64}"), header(rec, "derain.weights"));
+                        double coverage = Double.parseDouble(header(rec, "derain.coverage"));
+                        assertTrue(coverage >= 0 && coverage <= 1, "coverage " + coverage);
+                    }
+                }
+            }
+            assertEquals(8, records, "4 s of clip at 2 fps");
+        }
+    }
+
+    private static String header(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> rec, String name) {
+        var h = rec.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** No broker at the address: exit 2 with one line naming it, within 30 s. */
     @Test
     void noBrokerIsBadInputWithinThirtySeconds() throws Exception {
