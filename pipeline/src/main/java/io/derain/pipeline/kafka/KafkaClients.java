@@ -11,10 +11,10 @@ import org.apache.kafka.common.KafkaException;
  * Creates Kafka's clients, turning a bad client setting (a typo in the user's properties, a missing trust
  * store) into an {@link InputException} that names where the settings came from.
  */
-final class KafkaClients {
+public final class KafkaClients {
     private KafkaClients() {}
 
-    static KafkaProducer<byte[], byte[]> producer(Properties props, KafkaClientConfig config) {
+    public static KafkaProducer<byte[], byte[]> producer(Properties props, KafkaClientConfig config) {
         try {
             return new KafkaProducer<>(props);
         } catch (KafkaException e) {
@@ -22,7 +22,7 @@ final class KafkaClients {
         }
     }
 
-    static KafkaConsumer<byte[], byte[]> consumer(Properties props, KafkaClientConfig config) {
+    public static KafkaConsumer<byte[], byte[]> consumer(Properties props, KafkaClientConfig config) {
         try {
             return new KafkaConsumer<>(props);
         } catch (KafkaException e) {
@@ -39,7 +39,7 @@ final class KafkaClients {
     }
 
     /** The deepest message of a failure, on one line. */
-    static String reason(Throwable e) {
+    public static String reason(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();

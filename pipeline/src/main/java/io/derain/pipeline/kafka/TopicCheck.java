@@ -29,14 +29,14 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * so that a wrong address, a missing topic or bad credentials are one line naming the URL (not a client
  * that retries forever in the background).
  */
-final class TopicCheck {
+public final class TopicCheck {
     private TopicCheck() {}
 
     /**
      * The topic's description; if it does not exist, null when {@code creatable} and the cluster creates
      * topics on first use, else an {@link InputException}.
      */
-    static TopicDescription describe(KafkaClientConfig config, Duration timeout, boolean creatable) throws IOException {
+    public static TopicDescription describe(KafkaClientConfig config, Duration timeout, boolean creatable) throws IOException {
         String ms = Long.toString(Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         Admin admin = KafkaClients.admin(config.admin(Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG, "derain-check",
