@@ -138,7 +138,7 @@ final class WorkerCommand implements Callable<Integer> {
             case "png" -> FrameEncoding.of(ImageCodec.PNG);
             default -> throw new ParameterException(spec.commandLine(), "--codec: expected jpeg or png, got '" + codec + "'");
         };
-        ModelStamp model = modelOptions.isNone() ? ModelStamp.NONE : new ModelStamp(modelOptions.name(), null);
+        ModelStamp model = modelOptions.isNone() ? ModelStamp.NONE : new ModelStamp(modelOptions.name(), modelOptions.weightsDigest());
         try {
             return WorkerSettings.of(client, output, group)
                     .withDlq(dlq)
