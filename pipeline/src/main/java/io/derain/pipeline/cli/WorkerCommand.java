@@ -3,7 +3,6 @@ package io.derain.pipeline.cli;
 import io.derain.models.SettingsException;
 import io.derain.operators.FrameOperator;
 import io.derain.operators.derain.DerainOperator;
-import io.derain.operators.frame.VideoFrame;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.kafka.FrameEncoding;
 import io.derain.pipeline.kafka.ImageCodec;
@@ -15,7 +14,6 @@ import io.derain.pipeline.kafka.worker.WorkerSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -154,7 +152,7 @@ final class WorkerCommand implements Callable<Integer> {
 
     /** The derain operator; {@code --model none} passes frames through (for trying the pipeline without a model). */
     private FrameOperator openOperator() {
-        if (modelOptions.isNone()) return new PassThrough(compute.batch);
+        if (modelOptions.isNone()) return new io.derain.pipeline.runtime.IdentityOperator(compute.batch);
         DerainOperator operator = modelOptions.openOperator(compute);
         if (!quiet) say("derain: " + operator.describe());
         return operator;
@@ -173,14 +171,5 @@ final class WorkerCommand implements Callable<Integer> {
     private void say(String line) {
         spec.commandLine().getErr().println(line);
         spec.commandLine().getErr().flush();
-    }
-
-    /** Leaves frames as they are. */
-    private record PassThrough(int maxBatch) implements FrameOperator {
-        @Override
-        public void apply(List<VideoFrame> batch) {}
-
-        @Override
-        public void close() {}
     }
 }
