@@ -74,6 +74,10 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Encoding of derained frames: JPEG quality 95 or lossless PNG (default: ${DEFAULT-VALUE}).")
     String codec;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the worker runs.")
+    Integer metricsPort;
+
     @Option(names = {"-q", "--quiet"}, description = "No messages but errors.")
     boolean quiet;
 
@@ -91,7 +95,12 @@ final class WorkerCommand implements Callable<Integer> {
         WorkerSettings settings = settings();
         CountDownLatch done = new CountDownLatch(1);
         try (FrameOperator operator = openOperator()) {
-            try (FrameWorker worker = FrameWorker.open(settings, operator)) {
+            try (FrameWorker worker = FrameWorker.open(settings, operator);
+                 io.derain.pipeline.metrics.MetricsServer metrics = startMetrics()) {
+                if (metrics != null) {
+                    new io.derain.pipeline.metrics.WorkerMetrics(worker.stats()).bindTo(metrics.registry());
+                    if (!quiet) say("derain worker: metrics at " + metrics.url());
+                }
                 Thread hook = new Thread(() -> {
                     worker.stop();
                     try {
@@ -166,6 +175,20 @@ final class WorkerCommand implements Callable<Integer> {
             host = "host";
         }
         return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 4);
+    }
+
+    private io.derain.pipeline.metrics.MetricsServer startMetrics() {
+        if (metricsPort == null) return null;
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port: expected 0 to 65535, got " + metricsPort);
+        }
+        try {
+            var server = io.derain.pipeline.metrics.MetricsServer.start(metricsPort);
+            server.registry().config().commonTags("group", group); // before any meter: a fleet's workers stay apart by instance
+            return server;
+        } catch (java.io.IOException e) {
+            throw new InputException("--metrics-port " + metricsPort + ": cannot listen on 127.0.0.1: " + e.getMessage(), e);
+        }
     }
 
     private void say(String line) {

@@ -247,18 +247,23 @@ public final class FrameWorker implements AutoCloseable {
         return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The consumer's own lag metric (records behind the end, the largest over its partitions), at most once a second. */
+    /**
+     * The consumer's current lag (records behind the end), the largest over its assigned partitions, at most
+     * once a second. Per-partition {@code records-lag}, not {@code records-lag-max}: the latter is the maximum
+     * over a 30 s window and reads high long after the worker caught up.
+     */
     private void sampleLag() {
         long now = System.nanoTime();
         if (now - lagSampledNanos < 1_000_000_000L) return;
         lagSampledNanos = now;
+        long max = -1;
         for (var e : consumer.metrics().entrySet()) {
-            if (e.getKey().name().equals("records-lag-max") && !e.getKey().tags().containsKey("topic")
-                    && e.getValue().metricValue() instanceof Double lag) {
-                stats.lag.set(Double.isFinite(lag) ? Math.round(lag) : -1);
-                return;
+            if (e.getKey().name().equals("records-lag") && e.getKey().tags().containsKey("partition")
+                    && e.getValue().metricValue() instanceof Double lag && Double.isFinite(lag)) {
+                max = Math.max(max, Math.round(lag));
             }
         }
+        stats.lag.set(max);
     }
 
     /** Decodes one polled record into the pending queue. */
