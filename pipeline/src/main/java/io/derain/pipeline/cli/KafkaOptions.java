@@ -26,6 +26,11 @@ final class KafkaOptions {
     }
 
     FrameEncoding encoding(picocli.CommandLine cli) {
+        return encoding(codec, cli);
+    }
+
+    /** {@code --codec jpeg|png} as an encoding; shared with {@code derain worker}. */
+    static FrameEncoding encoding(String codec, picocli.CommandLine cli) {
         return switch (codec.toLowerCase(java.util.Locale.ROOT)) {
             case "jpeg", "jpg" -> FrameEncoding.DEFAULT;
             case "png" -> FrameEncoding.of(ImageCodec.PNG);

@@ -45,6 +45,12 @@ final class ModelOptions {
         }
     }
 
+    /** Which model makes a record's pixels, for Kafka headers: none with {@code --model none}. */
+    io.derain.pipeline.kafka.ModelStamp stamp() {
+        return isNone() ? io.derain.pipeline.kafka.ModelStamp.NONE
+                : new io.derain.pipeline.kafka.ModelStamp(name(), weightsDigest());
+    }
+
     /** The model's name for record headers: lite, paper, the TorchScript file's name, or the weights file's. */
     String name() {
         if (weights != null) return weights.getFileName().toString();

@@ -5,7 +5,6 @@ import io.derain.operators.derain.DerainOperator;
 import io.derain.pipeline.kafka.KafkaFrameSource;
 import io.derain.pipeline.kafka.KafkaSourceSettings;
 import io.derain.pipeline.kafka.KafkaUrl;
-import io.derain.pipeline.kafka.ModelStamp;
 import io.derain.pipeline.runtime.IdentityOperator;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.live.CameraSettings;
@@ -190,7 +189,7 @@ final class RunCommand implements Callable<Integer> {
     private FrameSink openSink(SourceInfo info, double dropThreshold, JobLog log, FrameSource source) throws IOException {
         FrameSink sink = Outputs.open(output, live.segment, info, overwrite, live.reconnect(), log::event,
                 () -> new Outputs.KafkaTarget(kafka.client(output), cameraId(source), kafka.encoding(spec.commandLine()),
-                        modelOptions.isNone() ? ModelStamp.NONE : new ModelStamp(modelOptions.name(), modelOptions.weightsDigest())));
+                        modelOptions.stamp()));
         return attention == null ? sink : new AttentionMapSink(sink, attention, overwrite, dropThreshold);
     }
 

@@ -5,7 +5,6 @@ import io.derain.operators.FrameOperator;
 import io.derain.operators.derain.DerainOperator;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.kafka.FrameEncoding;
-import io.derain.pipeline.kafka.ImageCodec;
 import io.derain.pipeline.kafka.KafkaClientConfig;
 import io.derain.pipeline.kafka.KafkaUrl;
 import io.derain.pipeline.kafka.ModelStamp;
@@ -14,7 +13,6 @@ import io.derain.pipeline.kafka.worker.WorkerSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -140,12 +138,8 @@ final class WorkerCommand implements Callable<Integer> {
         KafkaClientConfig client = kafkaConfig == null ? KafkaClientConfig.of(input) : KafkaClientConfig.of(input, kafkaConfig);
         if (compute.batch < 1) throw new SettingsException("--batch must be at least 1");
         if (maxWait.isNegative()) throw new SettingsException("--max-wait must not be negative");
-        FrameEncoding encoding = switch (codec.toLowerCase(Locale.ROOT)) {
-            case "jpeg", "jpg" -> FrameEncoding.DEFAULT;
-            case "png" -> FrameEncoding.of(ImageCodec.PNG);
-            default -> throw new ParameterException(spec.commandLine(), "--codec: expected jpeg or png, got '" + codec + "'");
-        };
-        ModelStamp model = modelOptions.isNone() ? ModelStamp.NONE : new ModelStamp(modelOptions.name(), modelOptions.weightsDigest());
+        FrameEncoding encoding = KafkaOptions.encoding(codec, spec.commandLine());
+        ModelStamp model = modelOptions.stamp();
         try {
             return WorkerSettings.of(client, output, group)
                     .withDlq(dlq)
