@@ -80,9 +80,8 @@ final class RunCommand implements Callable<Integer> {
                     + "(image inputs: the image's name), and report how much of the frame drops cover.")
     Path attention;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the job runs.")
-    Integer metricsPort;
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Mixin
     LiveOptions live;
@@ -146,9 +145,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
-            throw new ParameterException(spec.commandLine(), "--metrics-port: expected 0 to 65535, got " + metricsPort);
-        }
+        metricsOptions.validate(spec.commandLine());
         live.validate(spec.commandLine());
     }
 
@@ -194,12 +191,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private MetricsServer startMetrics(FrameSource source) {
-        if (metricsPort == null) return null;
-        try {
-            return MetricsServer.start(metricsPort, cameraId(source));
-        } catch (IOException e) {
-            throw new InputException("--metrics-port " + metricsPort + ": cannot listen on 127.0.0.1: " + e.getMessage(), e);
-        }
+        return metricsOptions.start("camera", cameraId(source));
     }
 
     private String cameraId(FrameSource source) {

@@ -59,6 +59,11 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Keep a transaction open across batches for up to DURATION (default: one transaction per batch).")
     Duration commitInterval;
 
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Exit (0, everything committed) after this long without a record, e.g. to work off a backlog; "
+                    + "default: run until stopped.")
+    Duration idleTimeout;
+
     @Option(names = "--instance", paramLabel = "ID",
             description = "This worker's stable id within the group (part of its transactional.id; a restarted worker "
                     + "with the same id fences its predecessor and aborts its open transaction at once). Default: random.")
@@ -72,9 +77,8 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Encoding of derained frames: JPEG quality 95 or lossless PNG (default: ${DEFAULT-VALUE}).")
     String codec;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the worker runs.")
-    Integer metricsPort;
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Option(names = {"-q", "--quiet"}, description = "No messages but errors.")
     boolean quiet;
@@ -90,6 +94,7 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        metricsOptions.validate(spec.commandLine());
         WorkerSettings settings = settings();
         CountDownLatch done = new CountDownLatch(1);
         try (FrameOperator operator = openOperator()) {
@@ -147,7 +152,8 @@ final class WorkerCommand implements Callable<Integer> {
                     .withCommitInterval(commitInterval)
                     .withInstanceId(instance != null ? instance : defaultInstance())
                     .withEncoding(encoding)
-                    .withModel(model);
+                    .withModel(model)
+                    .withIdleTimeout(idleTimeout);
         } catch (SettingsException e) {
             throw new InputException(e.getMessage(), e);
         }
@@ -171,18 +177,9 @@ final class WorkerCommand implements Callable<Integer> {
         return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 4);
     }
 
+    /** Every series labelled with the group, so that a fleet's workers stay apart by scrape instance. */
     private io.derain.pipeline.metrics.MetricsServer startMetrics() {
-        if (metricsPort == null) return null;
-        if (metricsPort < 0 || metricsPort > 65535) {
-            throw new ParameterException(spec.commandLine(), "--metrics-port: expected 0 to 65535, got " + metricsPort);
-        }
-        try {
-            var server = io.derain.pipeline.metrics.MetricsServer.start(metricsPort);
-            server.registry().config().commonTags("group", group); // before any meter: a fleet's workers stay apart by instance
-            return server;
-        } catch (java.io.IOException e) {
-            throw new InputException("--metrics-port " + metricsPort + ": cannot listen on 127.0.0.1: " + e.getMessage(), e);
-        }
+        return metricsOptions.start("group", group);
     }
 
     private void say(String line) {

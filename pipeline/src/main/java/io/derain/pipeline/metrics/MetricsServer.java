@@ -14,9 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Serves a Prometheus registry at {@code http://127.0.0.1:PORT/metrics}, on the loopback interface only
- * (put a reverse proxy or a sidecar in front to expose it). Lives as long as the job: {@link #close()} stops
- * the server and the registry.
+ * Serves a Prometheus registry at {@code http://HOST:PORT/metrics}: on the loopback interface unless told
+ * otherwise ({@code 0.0.0.0} in a container, where Prometheus scrapes from another host). Lives as long as the
+ * job: {@link #close()} stops the server and the registry.
  */
 public final class MetricsServer implements AutoCloseable {
     private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -31,18 +31,23 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
-     * Like {@link #start(int)}, every meter labelled {@code camera="<camera>"} so that the series of many
-     * jobs (a fleet scraped by one Prometheus) stay apart.
+     * Like {@link #start(String, int)}, every meter labelled {@code key="value"} (e.g. the camera) so that the
+     * series of many jobs (a fleet scraped by one Prometheus) stay apart.
      */
-    public static MetricsServer start(int port, String camera) throws IOException {
-        MetricsServer server = start(port);
-        server.registry.config().commonTags("camera", camera);
+    public static MetricsServer start(String host, int port, String key, String value) throws IOException {
+        MetricsServer server = start(host, port);
+        server.registry.config().commonTags(key, value); // before any meter is registered
         return server;
     }
 
     /** Binds 127.0.0.1:{@code port} (0: any free port, see {@link #port()}) and starts serving. */
     public static MetricsServer start(int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+        return start(InetAddress.getLoopbackAddress().getHostAddress(), port);
+    }
+
+    /** Binds {@code host:port} (a host name or address; 0.0.0.0 for every interface) and starts serving. */
+    public static MetricsServer start(String host, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 8);
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "derain-metrics");
             t.setDaemon(true);
@@ -78,7 +83,11 @@ public final class MetricsServer implements AutoCloseable {
     /** The port actually bound. */
     public int port() { return server.getAddress().getPort(); }
 
-    public String url() { return "http://127.0.0.1:" + port() + "/metrics"; }
+    public String url() {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().isAnyLocalAddress() ? "0.0.0.0" : a.getAddress().getHostAddress();
+        return "http://" + host + ":" + a.getPort() + "/metrics";
+    }
 
     @Override
     public void close() {

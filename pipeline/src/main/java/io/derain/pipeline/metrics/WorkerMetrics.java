@@ -12,6 +12,7 @@ import java.util.function.ToDoubleFunction;
  * {@code derain_worker_frames_out_total}, {@code derain_worker_dead_letters_total},
  * {@code derain_worker_skipped_total}, {@code derain_worker_transaction_commits_total},
  * {@code derain_worker_transaction_aborts_total}, {@code derain_worker_rewinds_total},
+ * {@code derain_worker_transaction_retries_total},
  * {@code derain_worker_batches_total}, {@code derain_worker_batch_mean}, {@code derain_worker_batch_max} and
  * {@code derain_worker_consumer_lag} (records behind the end of the input, the largest over its partitions).
  */
@@ -31,6 +32,8 @@ public final class WorkerMetrics implements MeterBinder {
         counter(registry, "derain.worker.transaction.commits", "Transactions committed", WorkerStats::commits);
         counter(registry, "derain.worker.transaction.aborts", "Transactions aborted", WorkerStats::aborts);
         counter(registry, "derain.worker.rewinds", "Seeks back to the committed offsets after an abort", WorkerStats::rewinds);
+        counter(registry, "derain.worker.transaction.retries", "Transaction calls retried after a timeout (broker away)",
+                WorkerStats::retries);
         counter(registry, "derain.worker.batches", "Batches inferred", WorkerStats::batches);
         Gauge.builder("derain.worker.batch.mean", stats, WorkerStats::meanBatch).description("Mean frames per batch").register(registry);
         Gauge.builder("derain.worker.batch.max", stats, WorkerStats::largestBatch).description("Largest batch").register(registry);

@@ -81,6 +81,38 @@ public final class TestMedia {
         }
     }
 
+    /** Per-frame luminance PSNR (dB, 99 for identical) of two videos decoded in lockstep; as many as the shorter has. */
+    public static List<Double> lumaPsnr(Path a, Path b) throws Exception {
+        try (FFmpegFrameGrabber ga = new FFmpegFrameGrabber(a.toString());
+             FFmpegFrameGrabber gb = new FFmpegFrameGrabber(b.toString())) {
+            ga.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8);
+            gb.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8);
+            ga.start();
+            gb.start();
+            List<Double> out = new ArrayList<>();
+            Frame fa;
+            Frame fb;
+            while ((fa = ga.grabImage()) != null && (fb = gb.grabImage()) != null) {
+                if (fa.imageWidth != fb.imageWidth || fa.imageHeight != fb.imageHeight) {
+                    throw new AssertionError("frame sizes differ: " + fa.imageWidth + "x" + fa.imageHeight + " vs "
+                            + fb.imageWidth + "x" + fb.imageHeight);
+                }
+                ByteBuffer pa = (ByteBuffer) fa.image[0];
+                ByteBuffer pb = (ByteBuffer) fb.image[0];
+                double se = 0;
+                for (int y = 0; y < fa.imageHeight; y++) {
+                    for (int x = 0; x < fa.imageWidth; x++) {
+                        int d = (pa.get(y * fa.imageStride + x) & 0xff) - (pb.get(y * fb.imageStride + x) & 0xff);
+                        se += d * d;
+                    }
+                }
+                double mse = se / ((double) fa.imageWidth * fa.imageHeight);
+                out.add(mse == 0 ? 99.0 : 10 * Math.log10(255.0 * 255.0 / mse));
+            }
+            return out;
+        }
+    }
+
     /**
      * Fine detail: the mean absolute difference (0..255) between horizontally adjacent pixels over all frames,
      * decoded by an independent grabber. Blurring lowers it; a sharp copy keeps it.

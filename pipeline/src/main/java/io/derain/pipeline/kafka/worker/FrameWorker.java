@@ -208,6 +208,7 @@ public final class FrameWorker implements AutoCloseable {
     public void run() throws WorkerException {
         try {
             consumer.subscribe(List.of(settings.input().topic()), new Rebalance());
+            long lastRecordNanos = System.nanoTime();
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
@@ -219,6 +220,12 @@ public final class FrameWorker implements AutoCloseable {
                 sampleLag();
                 for (ConsumerRecord<byte[], byte[]> r : records) accept(r);
                 step();
+                if (!records.isEmpty()) {
+                    lastRecordNanos = System.nanoTime();
+                } else if (idleFor(lastRecordNanos)) {
+                    LOG.info("derain worker: no record for {} s; stopping", settings.idleTimeout().toSeconds());
+                    break;
+                }
             }
             drain();
         } catch (RuntimeException e) {
@@ -231,6 +238,11 @@ public final class FrameWorker implements AutoCloseable {
         } finally {
             finished.countDown();
         }
+    }
+
+    private boolean idleFor(long lastRecordNanos) {
+        return !settings.idleTimeout().isZero() && pending.isEmpty()
+                && System.nanoTime() - lastRecordNanos >= settings.idleTimeout().toNanos();
     }
 
     /** Ends {@link #run()} promptly: a poll in progress returns, the open transaction is committed. Any thread. */
@@ -419,8 +431,11 @@ public final class FrameWorker implements AutoCloseable {
             return;
         }
         try {
-            if (!handled.isEmpty()) producer.sendOffsetsToTransaction(new HashMap<>(handled), consumer.groupMetadata());
-            producer.commitTransaction();
+            if (!handled.isEmpty()) {
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(handled);
+                untilAnswered("sending the offsets", () -> producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata()));
+            }
+            untilAnswered("committing", producer::commitTransaction);
         } catch (KafkaException e) {
             if (isFatal(e)) throw fatal(e);
             abortAndRewind(e);
@@ -432,6 +447,25 @@ public final class FrameWorker implements AutoCloseable {
         handled.clear();
         uncommitted.clear();
         for (Entry e : pending) uncommitted.putIfAbsent(e.partition(), e.record().offset());
+    }
+
+    /**
+     * Runs a transaction call again while it times out: the broker is away (restarting, failing over) and the
+     * producer resumes the same call when it is back. Up to the transaction timeout, after which the broker
+     * aborts the transaction anyway and the call's failure says so.
+     */
+    private void untilAnswered(String what, Runnable call) {
+        long deadline = System.nanoTime() + settings.transactionTimeout().toNanos();
+        while (true) {
+            try {
+                call.run();
+                return;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (System.nanoTime() >= deadline) throw e;
+                stats.retries.incrementAndGet();
+                LOG.warn("derain worker: {} timed out (the broker away?); retrying: {}", what, KafkaClients.reason(e));
+            }
+        }
     }
 
     private void abortAndRewind(Exception cause) throws WorkerException {
@@ -447,7 +481,7 @@ public final class FrameWorker implements AutoCloseable {
     private void abort(Exception cause) throws WorkerException {
         if (!inTransaction) return;
         try {
-            producer.abortTransaction();
+            untilAnswered("aborting", producer::abortTransaction);
         } catch (KafkaException e) {
             e.addSuppressed(cause);
             throw fatal(e);

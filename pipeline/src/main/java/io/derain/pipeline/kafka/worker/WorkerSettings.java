@@ -31,11 +31,14 @@ import java.util.UUID;
  * @param encoding           how derained frames are encoded
  * @param model              what the derained records' model headers say
  * @param maxSide            the largest width or height of an input frame accepted
+ * @param idleTimeout        {@link FrameWorker#run()} returns after this long without a record (everything
+ *                           handled committed); zero: never (a service)
  */
 public record WorkerSettings(KafkaClientConfig client, KafkaUrl output, String groupId, String dlqTopic, int batchSize,
                              Duration maxBatchWait, Duration commitInterval, Duration pollTimeout,
                              Duration connectTimeout, Duration closeTimeout, Duration transactionTimeout,
-                             String instanceId, FrameEncoding encoding, ModelStamp model, int maxSide) {
+                             String instanceId, FrameEncoding encoding, ModelStamp model, int maxSide,
+                             Duration idleTimeout) {
     public static final int DEFAULT_BATCH = 8;
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(200);
     public static final Duration DEFAULT_POLL = Duration.ofMillis(100);
@@ -69,6 +72,7 @@ public record WorkerSettings(KafkaClientConfig client, KafkaUrl output, String g
         if (transactionTimeout.toMillis() < 1000) throw new SettingsException("transaction timeout must be at least 1 s");
         if (instanceId == null || instanceId.isBlank()) throw new SettingsException("instance id must not be empty");
         if (maxSide < 1) throw new SettingsException("max side must be positive");
+        if (idleTimeout.isNegative()) throw new SettingsException("idle timeout must not be negative");
     }
 
     /** Defaults: batch 8, 200 ms wait, a transaction per batch, no DLQ, JPEG 95, a random instance id. */
@@ -76,7 +80,7 @@ public record WorkerSettings(KafkaClientConfig client, KafkaUrl output, String g
         return new WorkerSettings(input, output, groupId, null, DEFAULT_BATCH, DEFAULT_MAX_WAIT, Duration.ZERO,
                 DEFAULT_POLL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_CLOSE_TIMEOUT, DEFAULT_TRANSACTION_TIMEOUT,
                 UUID.randomUUID().toString().substring(0, 8), FrameEncoding.DEFAULT, ModelStamp.NONE,
-                FrameRecordCodec.DEFAULT_MAX_SIDE);
+                FrameRecordCodec.DEFAULT_MAX_SIDE, Duration.ZERO);
     }
 
     public KafkaUrl input() { return client.url(); }
@@ -86,36 +90,47 @@ public record WorkerSettings(KafkaClientConfig client, KafkaUrl output, String g
 
     public WorkerSettings withDlq(String topic) {
         return new WorkerSettings(client, output, groupId, topic, batchSize, maxBatchWait, commitInterval, pollTimeout,
-                connectTimeout, closeTimeout, transactionTimeout, instanceId, encoding, model, maxSide);
+                connectTimeout, closeTimeout, transactionTimeout, instanceId, encoding, model, maxSide, idleTimeout);
     }
 
     public WorkerSettings withBatch(int size, Duration maxWait) {
         return new WorkerSettings(client, output, groupId, dlqTopic, size, maxWait, commitInterval, pollTimeout,
-                connectTimeout, closeTimeout, transactionTimeout, instanceId, encoding, model, maxSide);
+                connectTimeout, closeTimeout, transactionTimeout, instanceId, encoding, model, maxSide, idleTimeout);
     }
 
     public WorkerSettings withCommitInterval(Duration interval) {
         return new WorkerSettings(client, output, groupId, dlqTopic, batchSize, maxBatchWait, interval, pollTimeout,
-                connectTimeout, closeTimeout, transactionTimeout, instanceId, encoding, model, maxSide);
+                connectTimeout, closeTimeout, transactionTimeout, instanceId, encoding, model, maxSide, idleTimeout);
     }
 
     public WorkerSettings withTimeouts(Duration connect, Duration close, Duration transaction) {
         return new WorkerSettings(client, output, groupId, dlqTopic, batchSize, maxBatchWait, commitInterval, pollTimeout,
-                connect, close, transaction, instanceId, encoding, model, maxSide);
+                connect, close, transaction, instanceId, encoding, model, maxSide, idleTimeout);
     }
 
     public WorkerSettings withInstanceId(String id) {
         return new WorkerSettings(client, output, groupId, dlqTopic, batchSize, maxBatchWait, commitInterval, pollTimeout,
-                connectTimeout, closeTimeout, transactionTimeout, id, encoding, model, maxSide);
+                connectTimeout, closeTimeout, transactionTimeout, id, encoding, model, maxSide, idleTimeout);
     }
 
     public WorkerSettings withEncoding(FrameEncoding e) {
         return new WorkerSettings(client, output, groupId, dlqTopic, batchSize, maxBatchWait, commitInterval, pollTimeout,
-                connectTimeout, closeTimeout, transactionTimeout, instanceId, e, model, maxSide);
+                connectTimeout, closeTimeout, transactionTimeout, instanceId, e, model, maxSide, idleTimeout);
+    }
+
+    /** The input's client settings (bootstrap, TLS, timeouts: what {@code --kafka-config} passes). */
+    public WorkerSettings withClient(KafkaClientConfig c) {
+        return new WorkerSettings(c, output, groupId, dlqTopic, batchSize, maxBatchWait, commitInterval, pollTimeout,
+                connectTimeout, closeTimeout, transactionTimeout, instanceId, encoding, model, maxSide, idleTimeout);
+    }
+
+    public WorkerSettings withIdleTimeout(Duration t) {
+        return new WorkerSettings(client, output, groupId, dlqTopic, batchSize, maxBatchWait, commitInterval, pollTimeout,
+                connectTimeout, closeTimeout, transactionTimeout, instanceId, encoding, model, maxSide, t);
     }
 
     public WorkerSettings withModel(ModelStamp m) {
         return new WorkerSettings(client, output, groupId, dlqTopic, batchSize, maxBatchWait, commitInterval, pollTimeout,
-                connectTimeout, closeTimeout, transactionTimeout, instanceId, encoding, m, maxSide);
+                connectTimeout, closeTimeout, transactionTimeout, instanceId, encoding, m, maxSide, idleTimeout);
     }
 }

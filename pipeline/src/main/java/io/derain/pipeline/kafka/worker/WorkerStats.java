@@ -18,6 +18,7 @@ public final class WorkerStats {
     final AtomicLong batchedFrames = new AtomicLong();
     final AtomicLong largestBatch = new AtomicLong();
     final AtomicLong rewinds = new AtomicLong();
+    final AtomicLong retries = new AtomicLong();
     final AtomicLong lag = new AtomicLong(-1);
 
     /** Records polled (a record polled again after an abort counts again). */
@@ -53,6 +54,9 @@ public final class WorkerStats {
     /** Times the worker went back to its last committed offsets after an abort. */
     public long rewinds() { return rewinds.get(); }
 
+    /** Transaction calls (offsets, commit, abort) that timed out and were made again: the broker was away. */
+    public long retries() { return retries.get(); }
+
     /** Consumer lag: records behind the end of the input, the most over this worker's partitions, sampled each second; -1 before known. */
     public long lag() { return lag.get(); }
 
@@ -65,7 +69,8 @@ public final class WorkerStats {
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT,
-                "%d records in, %d frames out, %d dead-lettered, %d skipped, %d commits, %d aborts, %d batches (mean %.1f, max %d), lag %d",
-                recordsIn(), framesOut(), deadLettered(), skipped(), commits(), aborts(), batches(), meanBatch(), largestBatch(), lag());
+                "%d records in, %d frames out, %d dead-lettered, %d skipped, %d commits, %d aborts, %d retries, %d batches (mean %.1f, max %d), lag %d",
+                recordsIn(), framesOut(), deadLettered(), skipped(), commits(), aborts(), retries(), batches(), meanBatch(),
+                largestBatch(), lag());
     }
 }

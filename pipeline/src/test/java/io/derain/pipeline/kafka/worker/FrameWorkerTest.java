@@ -194,12 +194,10 @@ class FrameWorkerTest {
         publish(in, 15, 0);
         WorkerSettings s = settings(in, out, "g-k").withBatch(4, Duration.ofMillis(50))
                 .withTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(3));
-        WorkerSettings k = new WorkerSettings(s.client().with(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000")
+        WorkerSettings k = s.withClient(s.client().with(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000")
                 .with(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000")
                 // its heartbeat thread outlives the "dead" loop: this makes it leave the group as a dead process would
-                .with(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "6000"), s.output(), s.groupId(), s.dlqTopic(),
-                s.batchSize(), s.maxBatchWait(), s.commitInterval(), s.pollTimeout(), s.connectTimeout(), s.closeTimeout(),
-                s.transactionTimeout(), "dying", s.encoding(), s.model(), s.maxSide());
+                .with(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "6000")).withInstanceId("dying");
         FrameWorker dying = FrameWorker.open(k, new Inverter(2, true));
         try {
             assertThrows(Dies.class, dying::run);
@@ -217,11 +215,14 @@ class FrameWorkerTest {
 
     @Test
     void aWorkerJoiningMidStreamTakesOverPartitionsWithoutLossOrDuplicates() throws Exception {
-        String in = createTopic("raw-r", 4), out = createTopic("derained-r", 2);
+        String in = createTopic("raw-r", 2) /* north → 0, south → 1 */, out = createTopic("derained-r", 2);
         publish(in, 25, 0);
         WorkerSettings s = settings(in, out, "g-r").withBatch(4, Duration.ofMillis(50));
-        try (FrameWorker a = FrameWorker.open(s.withInstanceId("a"), new Inverter(-1, false, 100));
-             FrameWorker b = FrameWorker.open(s.withInstanceId("b"), new Inverter(-1, false, 100))) {
+        // a hears of the rebalance at its next heartbeat: make that prompt
+        s = s.withClient(s.client().with(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "300"));
+        // slow enough (about 13 frames/s) that b's joining lands mid-stream
+        try (FrameWorker a = FrameWorker.open(s.withInstanceId("a"), new Inverter(-1, false, 300));
+             FrameWorker b = FrameWorker.open(s.withInstanceId("b"), new Inverter(-1, false, 300))) {
             CompletableFuture<Void> loopA = runAsync(a);
             awaitRecords(out, 8);
             CompletableFuture<Void> loopB = runAsync(b); // a rebalance: a's open transaction finishes first
@@ -230,6 +231,7 @@ class FrameWorkerTest {
             b.stop();
             loopA.get(30, TimeUnit.SECONDS);
             loopB.get(30, TimeUnit.SECONDS);
+            assertTrue(a.stats().framesOut() > 0 && b.stats().framesOut() > 0, "both derained: " + a.stats() + " / " + b.stats());
         }
         checkExactlyOnce(readAll(out), 25, true);
     }
@@ -238,10 +240,7 @@ class FrameWorkerTest {
     void aWorkerProcessKilledWithSigkillMidStreamIsTakenOverExactlyOnce(@TempDir Path logs) throws Exception {
         String in = createTopic("raw-s", 3), out = createTopic("derained-s", 2);
         publish(in, 30, 0);
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Child.class.getName(),
-                broker.bootstrap(), in, out, "g-s")
-                .redirectErrorStream(true).redirectOutput(logs.resolve("child.log").toFile()).start();
+        Process child = startChild(in, out, "g-s", logs.resolve("child.log"));
         try {
             List<ConsumerRecord<byte[], byte[]>> before = awaitRecords(out, 8);
             assertTrue(child.isAlive(), "the child still works when killed: " + java.nio.file.Files.readString(logs.resolve("child.log")));
@@ -258,6 +257,98 @@ class FrameWorkerTest {
             loop.get(30, TimeUnit.SECONDS);
         }
         checkExactlyOnce(readAll(out), 30, true);
+    }
+
+    @Test
+    void workersRideOutABrokerRestartWithoutLossOrDuplicates() throws Exception {
+        String in = createTopic("raw-b", 2) /* north → 0, south → 1: one camera each */, out = createTopic("derained-b", 2);
+        publish(in, 20, 0);
+        WorkerSettings s = settings(in, out, "g-b").withBatch(4, Duration.ofMillis(50));
+        try (FrameWorker a = FrameWorker.open(s.withInstanceId("a"), new Inverter(-1, false, 150));
+             FrameWorker b = FrameWorker.open(s.withInstanceId("b"), new Inverter(-1, false, 150))) {
+            CompletableFuture<Void> loopA = runAsync(a);
+            CompletableFuture<Void> loopB = runAsync(b);
+            awaitRecords(out, 10);
+            restartBroker(Duration.ofSeconds(3)); // mid-stream: both workers have partitions and open transactions
+            publish(in, 10, 20);                   // and the cameras go on after it
+            awaitOutput(out, 60);
+            assertTrue(!loopA.isDone() && !loopB.isDone(), "both workers still run: " + a.stats() + " / " + b.stats());
+            a.stop();
+            b.stop();
+            loopA.get(30, TimeUnit.SECONDS);
+            loopB.get(30, TimeUnit.SECONDS);
+            assertTrue(a.stats().framesOut() > 0 && b.stats().framesOut() > 0, "both derained: " + a.stats() + " / " + b.stats());
+        }
+        checkExactlyOnce(readAll(out), 30, true);
+    }
+
+    /**
+     * Worker JVMs killed with SIGKILL one after another at different moments of their work: while joining the
+     * group, as its first transaction commits, and mid-stream at a random moment (seeded, so a failure can be
+     * replayed) inside or between transactions. Each next one takes over from the last committed offsets; the
+     * output holds every frame once, in order.
+     */
+    @Test
+    void workersKilledAtManyPointsNeverLoseOrRepeatAFrame(@TempDir Path logs) throws Exception {
+        String in = createTopic("raw-m", 3), out = createTopic("derained-m", 2);
+        publish(in, 40, 0);
+        Random random = new Random(20261202);
+        // per round: committed records to wait for (beyond the last round's), then a delay before the kill
+        int[] moreRecords = {0, 1, 6, 6};
+        long[] thenMillis = {300, 0, random.nextInt(400), random.nextInt(400)};
+        int committed = 0;
+        for (int round = 0; round < moreRecords.length; round++) {
+            Path log = logs.resolve("child-" + round + ".log");
+            Process child = startChild(in, out, "g-m", log);
+            try {
+                awaitLine(log, "child: running", child);
+                if (moreRecords[round] > 0) awaitRecords(out, committed + moreRecords[round]);
+                Thread.sleep(thenMillis[round]);
+                assertTrue(child.isAlive(), "the child still works when killed: " + java.nio.file.Files.readString(log));
+            } finally {
+                child.destroyForcibly(); // SIGKILL: no abort, no close, no leaving the group
+                assertTrue(child.waitFor(20, TimeUnit.SECONDS), "killed");
+            }
+            committed = readAll(out).size();
+            System.out.printf("kill %d (after +%d records and %d ms): %d records committed%n",
+                    round, moreRecords[round], thenMillis[round], committed);
+        }
+        assertTrue(committed >= 13 && committed < 80, "the kills landed mid-stream: " + committed);
+        WorkerSettings s = settings(in, out, "g-m").withBatch(4, Duration.ofMillis(50));
+        try (FrameWorker last = FrameWorker.open(s.withInstanceId("after-kills"), new Inverter(-1))) {
+            CompletableFuture<Void> loop = runAsync(last);
+            awaitOutput(out, 80);
+            last.stop();
+            loop.get(30, TimeUnit.SECONDS);
+        }
+        checkExactlyOnce(readAll(out), 40, true);
+    }
+
+    private static Process startChild(String in, String out, String group, Path log) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Child.class.getName(),
+                broker.bootstrap(), in, out, group)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitLine(Path log, String line, Process child) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains(line)) return;
+            if (!child.isAlive()) break;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no '" + line + "' from the child: " + java.nio.file.Files.readString(log));
+    }
+
+    /** Stops the broker cleanly and starts it again on the same port and data after {@code down}. */
+    private static void restartBroker(Duration down) throws Exception {
+        String bootstrap = broker.bootstrap();
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+        broker.close();
+        Thread.sleep(down.toMillis());
+        broker = EmbeddedBroker.start(BrokerSettings.of(data).withAutoCreateTopics(false).withListen("127.0.0.1", port));
+        assertEquals(bootstrap, broker.bootstrap());
     }
 
     /** The worker in a child JVM, slowed down so that a kill lands mid-stream: bootstrap, in, out, group. */
