@@ -69,6 +69,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "reports resident memory every 100 frames after a warm-up of 100, and its growth.")
     long soak;
 
+    @Option(names = "--worker",
+            description = "Also: the same frames and model through derain worker (published to a broker in this process, "
+                    + "derained with a transaction per batch), its records/s beside the file pipeline's fps.")
+    boolean worker;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -105,13 +110,28 @@ final class BenchCommand implements Callable<Integer> {
                 identity = pipeline(none, dir.resolve("identity.mp4"));
             }
             FfmpegRun ffmpeg = ffmpeg(info, endToEnd.frames(), dir.resolve("ffmpeg.mp4"));
+            long rssGrowth = ProcessMemory.rssBytes() - rssAfterWarmup; // before the broker's heap
+            WorkerBench.Result workerRun = worker ? WorkerBench.run(input, frames, operator, compute.batch, dir) : null;
             Map<String, Object> result = result(operator, info, modelOnly, endToEnd, identity, ffmpeg,
-                    ProcessMemory.peakRssBytes(), ProcessMemory.rssBytes() - rssAfterWarmup);
+                    ProcessMemory.peakRssBytes(), rssGrowth);
+            if (workerRun != null) {
+                result.put("worker_records_per_second", workerRun.recordsPerSecond());
+                result.put("worker_records", workerRun.records());
+                result.put("worker_seconds", workerRun.seconds());
+                result.put("worker_commits", workerRun.commits());
+                result.put("worker_over_end_to_end", ratio(workerRun.recordsPerSecond(), endToEnd.framesPerSecond()));
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(Json.write(result));
             } else {
                 printText(out, result, modelOnly, endToEnd, identity, ffmpeg);
+                if (workerRun != null) {
+                    out.printf("  worker       %8.2f records/s  (%d records in %.2f s, %d transactions, batch %d; %s of end to end;"
+                                    + " group join %.1f s not counted)%n", workerRun.recordsPerSecond(), workerRun.records(),
+                            workerRun.seconds(), workerRun.commits(), workerRun.batch(),
+                            percent(result.get("worker_over_end_to_end")), workerRun.joinSeconds());
+                }
             }
             out.flush();
         } finally {

@@ -17,6 +17,7 @@ import io.derain.pipeline.kafka.KafkaFrameSink;
 import io.derain.pipeline.kafka.KafkaPosition;
 import io.derain.pipeline.kafka.KafkaSinkSettings;
 import io.derain.pipeline.kafka.ModelStamp;
+import io.derain.pipeline.kafka.audit.TopicAudit;
 import io.derain.pipeline.media.VideoItem;
 import io.derain.pipeline.source.FramePool;
 import java.nio.ByteBuffer;
@@ -322,6 +323,9 @@ class FrameWorkerTest {
             loop.get(30, TimeUnit.SECONDS);
         }
         checkExactlyOnce(readAll(out), 40, true);
+        TopicAudit.Report audit = TopicAudit.run(KafkaClientConfig.of(broker.url(in)), out, null, Duration.ofSeconds(30));
+        assertTrue(audit.clean(), audit.toString());
+        assertEquals(80, audit.cameras().stream().mapToLong(c -> c.derived()).sum(), audit.toString());
     }
 
     private static Process startChild(String in, String out, String group, Path log) throws Exception {

@@ -1,0 +1,95 @@
+package io.derain.pipeline.cli;
+
+import io.derain.operators.FrameOperator;
+import io.derain.pipeline.kafka.BrokerSettings;
+import io.derain.pipeline.kafka.EmbeddedBroker;
+import io.derain.pipeline.kafka.KafkaClientConfig;
+import io.derain.pipeline.kafka.KafkaFrameSink;
+import io.derain.pipeline.kafka.KafkaSinkSettings;
+import io.derain.pipeline.kafka.worker.FrameWorker;
+import io.derain.pipeline.kafka.worker.WorkerSettings;
+import io.derain.pipeline.media.AudioItem;
+import io.derain.pipeline.media.MediaItem;
+import io.derain.pipeline.media.VideoItem;
+import io.derain.pipeline.source.FrameSource;
+import io.derain.pipeline.source.Sources;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code derain bench --worker}: the same frames and model through {@code derain worker}'s loop, on a
+ * single-node broker in this process. The frames are published first (JPEG, as an ingest job does); the
+ * rate is committed output records per second from the worker's first polled record to its last commit,
+ * so the group join is not counted.
+ */
+final class WorkerBench {
+    /** @param seconds first record polled → last transaction committed; {@code joinSeconds} before that */
+    record Result(long records, double seconds, double joinSeconds, long commits, int batch) {
+        double recordsPerSecond() { return seconds > 0 ? records / seconds : 0; }
+    }
+
+    private WorkerBench() {}
+
+    /** Publishes the first {@code frames} frames of {@code input}, then derains them with {@code operator} (not owned). */
+    static Result run(Path input, int frames, FrameOperator operator, int batch, Path dir) throws IOException, InterruptedException {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.of(dir.resolve("kafka")))) {
+            KafkaClientConfig raw = KafkaClientConfig.of(broker.url("bench.raw"));
+            long published = publish(input, frames, raw);
+            WorkerSettings settings = WorkerSettings.of(raw, broker.url("bench.derained"), "bench")
+                    .withBatch(batch, WorkerSettings.DEFAULT_MAX_WAIT).withInstanceId("bench");
+            try (FrameWorker worker = FrameWorker.open(settings, operator)) {
+                long start = System.nanoTime();
+                long[] firstRecord = {0};
+                Thread watcher = new Thread(() -> {
+                    // stop once every record went out; run() then commits the open transaction and returns
+                    while (worker.stats().framesOut() < published) {
+                        if (firstRecord[0] == 0 && worker.stats().recordsIn() > 0) firstRecord[0] = System.nanoTime();
+                        if (sleepInterrupted()) return;
+                    }
+                    worker.stop();
+                }, "derain-bench-watcher");
+                watcher.setDaemon(true);
+                watcher.start();
+                try {
+                    worker.run();
+                } finally {
+                    watcher.interrupt();
+                    watcher.join(1000);
+                }
+                long end = System.nanoTime();
+                long first = firstRecord[0] == 0 ? start : firstRecord[0];
+                return new Result(worker.stats().framesOut(), (end - first) / 1e9, (first - start) / 1e9,
+                        worker.stats().commits(), batch);
+            }
+        }
+    }
+
+    private static long publish(Path input, int frames, KafkaClientConfig client) throws IOException {
+        try (FrameSource source = Sources.open(input);
+             KafkaFrameSink sink = KafkaFrameSink.open(KafkaSinkSettings.of(client).withCamera("bench"))) {
+            MediaItem item;
+            long n = 0;
+            while (n < frames && (item = source.next()) != null) {
+                if (item instanceof VideoItem v) {
+                    sink.write(v.frame());
+                    source.recycle(v.frame());
+                    n++;
+                } else if (item instanceof AudioItem a) {
+                    a.samples().close();
+                }
+            }
+            sink.commit();
+            return n;
+        }
+    }
+
+    private static boolean sleepInterrupted() {
+        try {
+            Thread.sleep(5);
+            return false;
+        } catch (InterruptedException e) {
+            return true;
+        }
+    }
+}
