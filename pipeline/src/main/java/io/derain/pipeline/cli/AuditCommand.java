@@ -57,10 +57,11 @@ final class AuditCommand implements Callable<Integer> {
         w.printf("derain audit: %s -> %s%s%n", report.input(), report.output(), dlq == null ? "" : " (dead letters: " + dlq + ")");
         long lost = 0, duplicates = 0, reordered = 0;
         for (CameraAudit c : report.cameras()) {
-            w.printf(Locale.ROOT, "  %-12s input %7d  derained %7d  dead-lettered %5d  lost %5d  duplicates %5d  out of order %5d"
-                            + "  latency p50 %.2f s  p99 %.2f s  max %.2f s%n",
-                    c.camera(), c.inputRecords(), c.derived(), c.deadLettered(), c.lost(), c.duplicates(), c.outOfOrder(),
-                    c.latency().p50(), c.latency().p99(), c.latency().max());
+            String latency = c.latency().count() == 0 ? "latency n/a (no capture times: a file)"
+                    : String.format(Locale.ROOT, "latency p50 %.2f s  p99 %.2f s  max %.2f s", c.latency().p50(),
+                            c.latency().p99(), c.latency().max());
+            w.printf(Locale.ROOT, "  %-12s input %7d  derained %7d  dead-lettered %5d  lost %5d  duplicates %5d  out of order %5d  %s%n",
+                    c.camera(), c.inputRecords(), c.derived(), c.deadLettered(), c.lost(), c.duplicates(), c.outOfOrder(), latency);
             lost += c.lost();
             duplicates += c.duplicates();
             reordered += c.outOfOrder();

@@ -48,9 +48,9 @@ public final class TopicAudit {
     public static Report run(KafkaClientConfig input, String outputTopic, String dlqTopic, Duration timeout) throws IOException {
         Objects.requireNonNull(outputTopic, "outputTopic");
         TopicAudit audit = new TopicAudit();
-        TopicReader.readAll(input, timeout, audit::input);
-        TopicReader.readAll(input.forTopic(outputTopic), timeout, audit::output);
-        if (dlqTopic != null) TopicReader.readAll(input.forTopic(dlqTopic), timeout, audit::deadLetter);
+        TopicReader.readAll(input, timeout, false, audit::input);
+        TopicReader.readAll(input.forTopic(outputTopic), timeout, false, audit::output);
+        if (dlqTopic != null) TopicReader.readAll(input.forTopic(dlqTopic), timeout, true, audit::deadLetter); // none yet: no poison
         return audit.report(input.url().toString(), input.forTopic(outputTopic).url().toString());
     }
 

@@ -21,8 +21,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class TopicReader {
     private TopicReader() {}
 
-    /** Every committed record of {@code client}'s topic, to {@code each}; fails if that takes longer than {@code timeout}. */
-    static void readAll(KafkaClientConfig client, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> each) throws IOException {
+    /**
+     * Every committed record of {@code client}'s topic, to {@code each}; fails if that takes longer than
+     * {@code timeout}. A topic that does not exist is an error unless {@code mayBeMissing} (then: no records).
+     */
+    static void readAll(KafkaClientConfig client, Duration timeout, boolean mayBeMissing,
+                        Consumer<ConsumerRecord<byte[], byte[]>> each) throws IOException {
         String deserializer = ByteArrayDeserializer.class.getName();
         Properties props = client.consumer(
                 Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "derain-audit",
@@ -35,7 +39,10 @@ final class TopicReader {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(props, client)) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-            if (infos == null || infos.isEmpty()) throw new InputException(client.url() + ": no such topic");
+            if (infos == null || infos.isEmpty()) {
+                if (mayBeMissing) return;
+                throw new InputException(client.url() + ": no such topic");
+            }
             List<TopicPartition> parts = new ArrayList<>();
             for (PartitionInfo info : infos) parts.add(new TopicPartition(topic, info.partition()));
             consumer.assign(parts);
