@@ -138,6 +138,39 @@ class KafkaRunTest {
         assertTrue(seconds < 30, seconds + " s");
     }
 
+    /** derain worker's bad configurations: no broker, an unknown input topic, a bad --kafka-config. Each exit 2, one line, under 30 s. */
+    @Test
+    void workerBadConfigurationIsOneLineAndExitTwo() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String nowhere = "kafka://127.0.0.1:" + port;
+        expectBadInput(nowhere + ":", "127.0.0.1:" + port, "worker", "--in", nowhere + "/raw", "--out", nowhere + "/out",
+                "--group", "g", "--model", "none");
+        try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.of(dir.resolve("kafka")).withAutoCreateTopics(false))) {
+            String at = "kafka://" + broker.bootstrap();
+            expectBadInput("unknown topic", "missing", "worker", "--in", at + "/missing", "--out", at + "/out",
+                    "--group", "g", "--model", "none");
+            Path config = dir.resolve("client.properties");
+            java.nio.file.Files.writeString(config, "security.protocol=NOT_A_PROTOCOL\nsasl.jaas.config=secret-value\n");
+            Result r = expectBadInput("bad --kafka-config", config.toString(), "worker", "--in", at + "/missing", "--out",
+                    at + "/out", "--group", "g", "--model", "none", "--kafka-config", config.toString());
+            assertTrue(!r.err().contains("secret-value"), "secrets never printed: " + r.err());
+        }
+    }
+
+    private static Result expectBadInput(String what, String named, String... args) {
+        long start = System.nanoTime();
+        Result r = derain(args);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(2, r.exitCode(), what + ": " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), what + ": one line: " + r.err());
+        assertTrue(r.err().contains(named), what + ": names " + named + ": " + r.err());
+        assertTrue(seconds < 30, what + ": " + seconds + " s");
+        return r;
+    }
+
     /** The project's sample clip (640×360, 25 fps, 100 frames). */
     private static final class RtspClip {
         static Path path() {
