@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1.7
+# derain: the CLI (run, worker, broker, audit, ...) in a JRE 17 image.
+#   docker build -t derain .                                   # CPU
+#   docker build -t derain:gpu --build-arg PROFILE=-Pgpu \
+#       --build-arg RUNTIME=nvidia/cuda:13.1.0-cudnn-runtime-ubuntu24.04 .   # CUDA (run with --gpus all)
+# The GPU base must bring CUDA 13.1 and cuDNN 9.19 (the pytorch preset has no redist jar) and a JRE 17,
+# installed below when the base has none.
+ARG RUNTIME=eclipse-temurin:17-jre
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+ARG PROFILE=
+WORKDIR /src
+COPY pom.xml ./
+COPY models/pom.xml models/
+COPY operators/pom.xml operators/
+COPY pipeline/pom.xml pipeline/
+COPY samples/pom.xml samples/
+COPY models/src models/src
+COPY operators/src operators/src
+COPY pipeline/src pipeline/src
+RUN mvn -B -q ${PROFILE} -DskipTests -pl pipeline -am package \
+ && mkdir -p /opt/derain/lib \
+ && cp pipeline/target/derain-pipeline-*.jar /opt/derain/lib/ \
+ && mvn -B -q ${PROFILE} -pl pipeline dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/opt/derain/lib
+
+FROM ${RUNTIME}
+RUN command -v java >/dev/null || (apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+      && rm -rf /var/lib/apt/lists/*)
+RUN useradd --system --create-home --home-dir /home/derain derain
+COPY --from=build /opt/derain/lib /opt/derain/lib
+COPY samples/media /opt/derain/samples/media
+COPY <<'SH' /usr/local/bin/derain
+#!/bin/sh
+exec java ${DERAIN_JAVA_OPTS:-} -Dorg.bytedeco.javacpp.cachedir=/opt/derain/natives -cp '/opt/derain/lib/*' io.derain.pipeline.cli.DerainCli "$@"
+SH
+RUN chmod 755 /usr/local/bin/derain && mkdir -p /opt/derain/natives /data && chown derain /opt/derain/natives /data
+USER derain
+# Unpack FFmpeg's, OpenCV's and libtorch's natives now (a short run of the bundled model on the sample
+# clip), so that containers start in seconds. A CUDA image built without a GPU driver unpacks what loads
+# and finishes on first start.
+RUN derain run /opt/derain/samples/media/rainy-road.mp4 -o /tmp/warm.mp4 --fps 1 -q -y; rm -f /tmp/warm.mp4
+WORKDIR /data
+ENTRYPOINT ["derain"]
+CMD ["--help"]
