@@ -35,17 +35,24 @@ start() { # NAME COMMAND...: starts it in the background, pid in DIR/pids/NAME.p
 cmd_broker() { echo "$derain" broker --listen "127.0.0.1:$broker_port" --data "$dir/kafka" --partitions 4; }
 cmd_cam() { echo /usr/bin/python3 "$camera_script" --port $((camera_port + $1)) --path /cam --file "$clip"; }
 
-stop_all() {
-  local pids=()
-  for f in "$dir"/pids/*.pid; do [ -e "$f" ] && pids+=("$(cat "$f")"); done
+stop_group() { # GLOB: SIGTERM to those processes, up to 20 s, then SIGKILL
+  local pids=() f
+  for f in "$dir"/pids/$1.pid; do [ -e "$f" ] && pids+=("$(cat "$f")") && rm -f "$f"; done
   ((${#pids[@]})) || return 0
   kill -TERM "${pids[@]}" 2>/dev/null || true
   for _ in $(seq 1 40); do
-    kill -0 "${pids[@]}" 2>/dev/null || break
+    kill -0 "${pids[@]}" 2>/dev/null || return 0
     sleep 0.5
   done
   kill -KILL "${pids[@]}" 2>/dev/null || true
-  rm -f "$dir"/pids/*.pid
+}
+
+stop_all() { # in dependency order: the workers commit before the broker goes
+  stop_group 'ingest-*'
+  stop_group 'worker-*'
+  stop_group 'recorder-*'
+  stop_group broker
+  stop_group 'cam*'
   echo "run-local.sh: stopped; logs in $dir/logs"
 }
 
@@ -70,7 +77,7 @@ stop_all() {
   sleep 15
   for n in $(seq 1 "$cameras"); do
     start "recorder-cam$n" "$derain" run "$kafka/frames.derained" --camera "cam$n" --follow --model none \
-      -o "$dir/recordings/cam$n-%Y%m%d-%H%M%S.mp4" --segment 60s
+      --first-frame-timeout 1h -o "$dir/recordings/cam$n-%Y%m%d-%H%M%S.mp4" --segment 60s
   done
   echo "run-local.sh: broker $kafka (topics frames.raw, frames.derained, frames.dlq)"
   for n in $(seq 1 "$cameras"); do

@@ -17,6 +17,11 @@ final class KafkaOptions {
             description = "kafka:// input: keep reading new frames (default: read up to the end offsets at start, like a file).")
     boolean follow;
 
+    @Option(names = "--first-frame-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "kafka:// input with --follow: how long to wait for the camera's first frame before exit 2 "
+                    + "(default: ${DEFAULT-VALUE}; e.g. 1h for a recorder started before its camera).")
+    java.time.Duration firstFrameTimeout;
+
     @Option(names = "--codec", paramLabel = "jpeg|png", defaultValue = "jpeg",
             description = "kafka:// output: frame encoding, JPEG quality 95 or lossless PNG (default: ${DEFAULT-VALUE}).")
     String codec;

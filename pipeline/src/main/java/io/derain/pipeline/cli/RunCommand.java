@@ -153,7 +153,8 @@ final class RunCommand implements Callable<Integer> {
     private FrameSource openSource(boolean stream, StopOnShutdown hook, JobLog log) throws IOException {
         if (KafkaUrl.isKafkaUrl(input)) {
             if (live.camera == null) throw new ParameterException(spec.commandLine(), "a kafka:// input needs --camera ID");
-            return KafkaFrameSource.open(KafkaSourceSettings.of(kafka.client(input), live.camera).withFollow(kafka.follow));
+            return KafkaFrameSource.open(KafkaSourceSettings.of(kafka.client(input), live.camera).withFollow(kafka.follow)
+                    .withFirstFrameTimeout(kafka.firstFrameTimeout));
         }
         return stream ? openCamera(hook, log) : Sources.open(Path.of(input));
     }
