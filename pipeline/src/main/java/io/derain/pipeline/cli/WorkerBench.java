@@ -8,14 +8,16 @@ import io.derain.pipeline.kafka.KafkaFrameSink;
 import io.derain.pipeline.kafka.KafkaSinkSettings;
 import io.derain.pipeline.kafka.worker.FrameWorker;
 import io.derain.pipeline.kafka.worker.WorkerSettings;
-import io.derain.pipeline.media.AudioItem;
-import io.derain.pipeline.media.MediaItem;
-import io.derain.pipeline.media.VideoItem;
+import io.derain.pipeline.runtime.FrameLimit;
+import io.derain.pipeline.runtime.IdentityOperator;
+import io.derain.pipeline.runtime.ProgressListener;
+import io.derain.pipeline.runtime.StagedPipeline;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.Sources;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code derain bench --worker}: the same frames and model through {@code derain worker}'s loop, on a
@@ -29,6 +31,8 @@ final class WorkerBench {
         double recordsPerSecond() { return seconds > 0 ? records / seconds : 0; }
     }
 
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     private WorkerBench() {}
 
     /** Publishes the first {@code frames} frames of {@code input}, then derains them with {@code operator} (not owned). */
@@ -37,14 +41,15 @@ final class WorkerBench {
             KafkaClientConfig raw = KafkaClientConfig.of(broker.url("bench.raw"));
             long published = publish(input, frames, raw);
             WorkerSettings settings = WorkerSettings.of(raw, broker.url("bench.derained"), "bench")
-                    .withBatch(batch, WorkerSettings.DEFAULT_MAX_WAIT).withInstanceId("bench");
+                    .withBatch(batch, WorkerSettings.DEFAULT_MAX_WAIT).withInstanceId("bench")
+                    .withIdleTimeout(IDLE_TIMEOUT); // the deadline: a record that never comes out does not hang the bench
             try (FrameWorker worker = FrameWorker.open(settings, operator)) {
                 long start = System.nanoTime();
-                long[] firstRecord = {0};
+                AtomicLong firstRecord = new AtomicLong();
                 Thread watcher = new Thread(() -> {
                     // stop once every record went out; run() then commits the open transaction and returns
                     while (worker.stats().framesOut() < published) {
-                        if (firstRecord[0] == 0 && worker.stats().recordsIn() > 0) firstRecord[0] = System.nanoTime();
+                        if (firstRecord.get() == 0 && worker.stats().recordsIn() > 0) firstRecord.set(System.nanoTime());
                         if (sleepInterrupted()) return;
                     }
                     worker.stop();
@@ -58,29 +63,24 @@ final class WorkerBench {
                     watcher.join(1000);
                 }
                 long end = System.nanoTime();
-                long first = firstRecord[0] == 0 ? start : firstRecord[0];
+                if (worker.stats().framesOut() < published) {
+                    throw new IOException("derain bench --worker: the worker derained " + worker.stats().framesOut() + " of "
+                            + published + " records, then none for " + IDLE_TIMEOUT.toSeconds() + " s (" + worker.stats() + ")");
+                }
+                long first = firstRecord.get() == 0 ? start : firstRecord.get();
                 return new Result(worker.stats().framesOut(), (end - first) / 1e9, (first - start) / 1e9,
                         worker.stats().commits(), batch);
             }
         }
     }
 
+    /** The ingest job's pipeline: the first {@code frames} frames, no model, into the topic. */
     private static long publish(Path input, int frames, KafkaClientConfig client) throws IOException {
         try (FrameSource source = Sources.open(input);
+             FrameLimit limited = new FrameLimit(source, frames);
+             IdentityOperator none = new IdentityOperator(1);
              KafkaFrameSink sink = KafkaFrameSink.open(KafkaSinkSettings.of(client).withCamera("bench"))) {
-            MediaItem item;
-            long n = 0;
-            while (n < frames && (item = source.next()) != null) {
-                if (item instanceof VideoItem v) {
-                    sink.write(v.frame());
-                    source.recycle(v.frame());
-                    n++;
-                } else if (item instanceof AudioItem a) {
-                    a.samples().close();
-                }
-            }
-            sink.commit();
-            return n;
+            return new StagedPipeline(limited, none, sink).run(ProgressListener.NONE).frames();
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,18 +26,31 @@ import org.apache.kafka.common.header.Header;
 public final class TopicAudit {
     private final Map<TopicPartition, PartitionLedger> ledgers = new HashMap<>();
     private final Map<String, Integer> cameraIndex = new HashMap<>();
-    private final List<String> cameras = new ArrayList<>();
-    private long[] duplicates = new long[0];
-    private long[] outOfOrder = new long[0];
-    private final Map<Integer, Long> lastSourceOffset = new HashMap<>();
-    private final List<long[]> latencies = new ArrayList<>();
-    private final List<Integer> latencyCounts = new ArrayList<>();
+    /** Per camera, by the index the ledgers hold. */
+    private final List<Tally> cameras = new ArrayList<>();
     private long unsourced;
     private long beyondInput;
 
     /** The audit's findings. {@code unsourced}: derained records without a readable {@code derain.source}. */
     public record Report(String input, String output, List<CameraAudit> cameras, long unsourced, long beyondInput) {
         public boolean clean() { return unsourced == 0 && cameras.stream().allMatch(CameraAudit::clean); }
+    }
+
+    /** What the derained records said of one camera. */
+    private static final class Tally {
+        final String camera;
+        long duplicates;
+        long outOfOrder;
+        long lastSourceOffset = -1;
+        long[] latencyMillis = new long[64];
+        int latencies;
+
+        Tally(String camera) { this.camera = camera; }
+
+        void latency(long millis) {
+            if (latencies == latencyMillis.length) latencyMillis = Arrays.copyOf(latencyMillis, 2 * latencies);
+            latencyMillis[latencies++] = millis;
+        }
     }
 
     private TopicAudit() {}
@@ -71,14 +85,15 @@ public final class TopicAudit {
             beyondInput++; // produced from input written after the input was read, or from another topic
             return;
         }
-        if (!ledger.derive(from.offset())) duplicates[camera]++;
-        Long last = lastSourceOffset.put(camera, from.offset());
-        if (last != null && from.offset() < last) outOfOrder[camera]++;
+        Tally tally = cameras.get(camera);
+        if (!ledger.derive(from.offset())) tally.duplicates++;
+        if (from.offset() < tally.lastSourceOffset) tally.outOfOrder++;
+        tally.lastSourceOffset = from.offset();
         Header capture = r.headers().lastHeader(FrameHeaders.CAPTURE);
         if (capture != null) {
             try {
                 long captureMillis = Long.parseLong(new String(capture.value(), StandardCharsets.UTF_8)) / 1000;
-                addLatency(camera, r.timestamp() - captureMillis);
+                tally.latency(r.timestamp() - captureMillis);
             } catch (NumberFormatException ignored) {
                 // not a time: no latency for this record
             }
@@ -105,21 +120,9 @@ public final class TopicAudit {
     private int camera(byte[] key) {
         String name = key == null ? "(no key)" : new String(key, StandardCharsets.UTF_8);
         return cameraIndex.computeIfAbsent(name, n -> {
-            cameras.add(n);
-            duplicates = java.util.Arrays.copyOf(duplicates, cameras.size());
-            outOfOrder = java.util.Arrays.copyOf(outOfOrder, cameras.size());
-            latencies.add(new long[64]);
-            latencyCounts.add(0);
+            cameras.add(new Tally(n));
             return cameras.size() - 1;
         });
-    }
-
-    private void addLatency(int camera, long millis) {
-        int n = latencyCounts.get(camera);
-        long[] a = latencies.get(camera);
-        if (n == a.length) latencies.set(camera, a = java.util.Arrays.copyOf(a, 2 * n));
-        a[n] = millis;
-        latencyCounts.set(camera, n + 1);
     }
 
     private Report report(String input, String output) {
@@ -128,8 +131,9 @@ public final class TopicAudit {
         for (PartitionLedger l : ledgers.values()) l.tally(in, derived, dead, lost);
         List<CameraAudit> list = new ArrayList<>();
         for (int c = 0; c < n; c++) {
-            list.add(new CameraAudit(cameras.get(c), in[c], derived[c], dead[c], lost[c], duplicates[c], outOfOrder[c],
-                    LatencySummary.of(latencies.get(c), latencyCounts.get(c))));
+            Tally t = cameras.get(c);
+            list.add(new CameraAudit(t.camera, in[c], derived[c], dead[c], lost[c], t.duplicates, t.outOfOrder,
+                    LatencySummary.of(t.latencyMillis, t.latencies)));
         }
         list.sort(java.util.Comparator.comparing(CameraAudit::camera));
         return new Report(input, output, List.copyOf(list), unsourced, beyondInput);
