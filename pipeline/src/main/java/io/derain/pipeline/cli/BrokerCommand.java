@@ -4,6 +4,10 @@ import io.derain.pipeline.InputException;
 import io.derain.pipeline.kafka.BrokerSettings;
 import io.derain.pipeline.kafka.EmbeddedBroker;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -15,9 +19,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = {"Runs a single-node Kafka broker (KRaft mode, Apache Kafka's own server) until SIGTERM or Ctrl-C.",
-                "Prints 'derain broker: listening on HOST:PORT' once clients can connect. Topics are created on first "
-                        + "use. Production points kafka:// URLs at a real cluster instead."})
+                "Prints 'derain broker: listening on HOST:PORT' once clients can connect. Topics given with --topic are "
+                        + "created first, others on first use. Production points kafka:// URLs at a real cluster instead."})
 final class BrokerCommand implements Callable<Integer> {
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
+
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
             description = "Address clients connect to (default: ${DEFAULT-VALUE}).")
     String listen;
@@ -31,8 +37,15 @@ final class BrokerCommand implements Callable<Integer> {
                     + "group share at most this many.")
     int partitions;
 
+    @Option(names = "--topic", paramLabel = "NAME[:PARTITIONS]",
+            description = "A topic to create at start if it does not exist, with --partitions partitions unless "
+                    + "given (repeatable). Creating the fleet's topics up front gives every worker its "
+                    + "partitions at the first rebalance.")
+    List<String> topics = List.of();
+
     @Override
     public Integer call() throws Exception {
+        Map<String, Integer> create = topicPartitions();
         int colon = listen.lastIndexOf(':');
         int port;
         try {
@@ -50,10 +63,28 @@ final class BrokerCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "derain-broker-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+            broker.createTopics(create, TOPIC_TIMEOUT);
             System.err.println("derain broker: listening on " + broker.bootstrap());
             System.err.flush();
             stopped.await();
         }
         return 0;
+    }
+
+    private Map<String, Integer> topicPartitions() {
+        Map<String, Integer> result = new LinkedHashMap<>();
+        for (String topic : topics) {
+            int colon = topic.lastIndexOf(':');
+            String name = colon < 0 ? topic : topic.substring(0, colon);
+            int n;
+            try {
+                n = colon < 0 ? partitions : Integer.parseInt(topic.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (name.isEmpty() || n < 1) throw new InputException("--topic " + topic + ": expected NAME or NAME:PARTITIONS (PARTITIONS >= 1)");
+            result.put(name, n);
+        }
+        return result;
     }
 }

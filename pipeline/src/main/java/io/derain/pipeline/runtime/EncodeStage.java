@@ -65,7 +65,8 @@ final class EncodeStage implements Runnable {
             long start = System.nanoTime();
             sink.commit();
             meter.addBusy(start);
-            acknowledge(new SinkCheckpoint(stats.framesWritten(), lastWritten));
+            // A checkpoint after the last batch may already have handed everything back.
+            if (stats.framesWritten() > stats.framesDurable()) acknowledge(new SinkCheckpoint(stats.framesWritten(), lastWritten));
         } catch (Throwable t) {
             control.fail(t);
         }

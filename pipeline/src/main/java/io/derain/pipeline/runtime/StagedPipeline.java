@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     Nothing waits on the source: a source that does not return within the settings' stop timeout is
  *     left behind with a warning.
  * <li><b>Durability</b>: the encoder checkpoints the sink at the settings' interval and hands what is
- *     durable to the source ({@link FrameSource#acknowledge}), and once more after the commit.
+ *     durable to the source ({@link FrameSource#acknowledge}), and once more after the commit where that moves it forward.
  * </ul>
  *
  * <p>The pipeline borrows its source, operator and sink; their owner closes them after {@code run}.

@@ -173,6 +173,9 @@ public final class FrameWorker implements AutoCloseable {
                 Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "derain-worker-" + s.instanceId(),
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(s.batchSize()),
+                        // A dead worker's cameras move to the others within 10 s, not the client's default 45.
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000",
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000",
                         ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(s.connectTimeout().toMillis())),
                 Map.of(ConsumerConfig.GROUP_ID_CONFIG, s.groupId(),
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
