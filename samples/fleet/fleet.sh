@@ -109,7 +109,7 @@ fleet_start_worker() { # N
 
 fleet_start_recorder() { # N
   mkdir -p "$FLEET_DIR/recordings"
-  fleet_start "recorder-cam$1" "${fleet_derain[@]}" run "$fleet_kafka/frames.derained" --camera "cam$1" --follow \
+  fleet_start "recorder-cam$1" "${fleet_derain[@]}" run "$fleet_kafka/frames.derained" --camera "cam$1" --follow --group "recorder-cam$1" \
     --model none --first-frame-timeout 1h -o "$FLEET_DIR/recordings/cam$1-%Y%m%d-%H%M%S.mp4" --segment 60s
 }
 

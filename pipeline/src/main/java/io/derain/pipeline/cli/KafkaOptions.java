@@ -22,6 +22,13 @@ final class KafkaOptions {
                     + "(default: ${DEFAULT-VALUE}; e.g. 1h for a recorder started before its camera).")
     java.time.Duration firstFrameTimeout;
 
+    @Option(names = "--group", paramLabel = "G",
+            description = "kafka:// input: a consumer group that remembers how far this reader got. Reading resumes "
+                    + "after the frames the output had made durable (for --segment, its closed segments), so a "
+                    + "restarted recorder neither replays the topic nor skips a frame (default: none; read from "
+                    + "the beginning).")
+    String group;
+
     @Option(names = "--codec", paramLabel = "jpeg|png", defaultValue = "jpeg",
             description = "kafka:// output: frame encoding, JPEG quality 95 or lossless PNG (default: ${DEFAULT-VALUE}).")
     String codec;

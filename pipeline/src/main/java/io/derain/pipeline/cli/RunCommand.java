@@ -154,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
         if (KafkaUrl.isKafkaUrl(input)) {
             if (live.camera == null) throw new ParameterException(spec.commandLine(), "a kafka:// input needs --camera ID");
             return KafkaFrameSource.open(KafkaSourceSettings.of(kafka.client(input), live.camera).withFollow(kafka.follow)
-                    .withFirstFrameTimeout(kafka.firstFrameTimeout));
+                    .withFirstFrameTimeout(kafka.firstFrameTimeout).withGroup(kafka.group));
         }
         return stream ? openCamera(hook, log) : Sources.open(Path.of(input));
     }

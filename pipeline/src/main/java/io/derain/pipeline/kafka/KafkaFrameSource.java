@@ -4,6 +4,7 @@ import io.derain.operators.frame.VideoFrame;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.media.MediaItem;
 import io.derain.pipeline.runtime.FrameRejectedException;
+import io.derain.pipeline.sink.SinkCheckpoint;
 import io.derain.pipeline.source.FramePool;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.SourceInfo;
@@ -11,38 +12,49 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Arrays;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One camera's frames from a topic: the records whose key is the camera id, {@code read_committed} (records
  * of aborted or open transactions are never seen), in offset order, from the beginning of the partition the
- * key maps to (Kafka's default partitioner: every record of a key is in that partition).
+ * key maps to (Kafka's default partitioner: every record of a key is in that partition), or, with a consumer
+ * group in the settings, from after the group's committed offset there.
  *
  * <p>Not following, it reads up to the end offsets taken when it opened and then ends, like a file;
  * following, it keeps reading until {@link #wake()}. Each poll waits at most {@value #POLL_MILLIS} ms and
  * {@code wake()} interrupts it, so {@link #next()} returns promptly when the job stops. A record that is not
  * a valid frame record is a {@link FrameRejectedException} from {@code next()} (the runtime counts it and
- * reads on). Reads without a consumer group and commits nothing: {@code acknowledge} is ignored.
+ * reads on). Without a group {@code acknowledge} is ignored. With one, it notes the offset after the last
+ * durable frame (the encoder's thread calls it) and the consumer's own thread commits it on its next poll and
+ * at {@link #close()}, so a restarted follower (a recorder) resumes after what it had made durable instead of
+ * replaying the topic. The partition is assigned, not subscribed: the group only stores offsets.
  *
  * <p>Owns its consumer. {@code info()} is taken from the camera's first valid record (size) and the first
  * two (frame rate from their time stamps, else 25); the frame count is not known (-1).
  */
 public final class KafkaFrameSource implements FrameSource {
     static final int POLL_MILLIS = 200;
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaFrameSource.class);
     private static final double DEFAULT_FRAME_RATE = 25;
 
     private final KafkaSourceSettings settings;
@@ -58,6 +70,8 @@ public final class KafkaFrameSource implements FrameSource {
     private volatile boolean woken;
     private long lastProgressNanos = System.nanoTime();
     private long lastPosition = -1;
+    private final AtomicLong durableOffset = new AtomicLong(-1); // next offset to commit; set by acknowledge
+    private long committedOffset = -1;
 
     private KafkaFrameSource(KafkaSourceSettings settings, int partitions) throws IOException {
         this.settings = settings;
@@ -69,7 +83,14 @@ public final class KafkaFrameSource implements FrameSource {
         this.consumer = KafkaClients.consumer(consumerProperties(settings), settings.client());
         try {
             consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
+            OffsetAndMetadata resume = settings.group() == null ? null
+                    : consumer.committed(Set.of(partition), settings.connectTimeout()).get(partition);
+            if (resume != null) {
+                consumer.seek(partition, resume.offset());
+                committedOffset = resume.offset();
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
             endOffset = settings.follow() ? Long.MAX_VALUE
                     : consumer.endOffsets(List.of(partition), settings.connectTimeout()).get(partition);
             info = readInfo();
@@ -98,10 +119,17 @@ public final class KafkaFrameSource implements FrameSource {
                 Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "derain-read-" + settings.camera(),
                         ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                         Long.toString(settings.connectTimeout().toMillis())),
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                withGroup(settings.group(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, deserializer,
                         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, deserializer));
+    }
+
+    private static Map<String, String> withGroup(String group, String... pairs) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) m.put(pairs[i], pairs[i + 1]);
+        if (group != null) m.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        return m;
     }
 
     /** The partition this camera's records are read from. */
@@ -138,13 +166,47 @@ public final class KafkaFrameSource implements FrameSource {
     }
 
     @Override
+    public void acknowledge(SinkCheckpoint durable) {
+        if (settings.group() != null && durable.lastPosition() instanceof KafkaPosition p && p.partition() == partition.partition()) {
+            durableOffset.accumulateAndGet(p.offset() + 1, Math::max);
+        }
+    }
+
+    @Override
     public void close() {
         woken = true;
+        try {
+            // The first try may meet the wakeup that wake() left pending; the second then runs.
+            if (!commitDurable()) commitDurable();
+        } catch (IOException | ConcurrentModificationException e) {
+            LOG.warn("{}: the last durable offset was not committed ({}); a restart re-reads from the one before",
+                    url, e.getMessage());
+        }
         closeQuietly();
+    }
+
+    /**
+     * Commits the durable offset for the group if it moved; on the consumer's thread (or after it stopped).
+     * False if a wakeup interrupted it.
+     */
+    private boolean commitDurable() throws IOException {
+        long offset = durableOffset.get();
+        if (offset <= committedOffset) return true;
+        try {
+            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(offset)), settings.connectTimeout());
+            committedOffset = offset;
+            return true;
+        } catch (WakeupException e) {
+            return false;
+        } catch (KafkaException e) {
+            throw new IOException(url + ": committing offset " + offset + " of " + partition + " for group "
+                    + settings.group() + " failed: " + KafkaClients.reason(e), e);
+        }
     }
 
     /** Polls once, buffering this camera's records; false if woken. */
     private boolean fill() throws IOException {
+        if (!commitDurable()) return false;
         try {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(POLL_MILLIS))) {
                 if (r.offset() < endOffset && Arrays.equals(r.key(), key)) buffered.addLast(r);

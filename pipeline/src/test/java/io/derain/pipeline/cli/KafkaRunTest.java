@@ -51,6 +51,27 @@ class KafkaRunTest {
         }
     }
 
+    /** With --group, a reader commits what its output made durable, and a second run reads only what came after. */
+    @Test
+    void aReaderWithAGroupResumesAfterWhatItMadeDurable() throws Exception {
+        Path clip = RtspClip.path();
+        try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.of(dir.resolve("kafka")).withDefaultPartitions(2))) {
+            String topic = "kafka://" + broker.bootstrap() + "/frames.rec";
+            String[] publish = {"run", clip.toString(), "-o", topic, "--model", "none", "--camera", "cam1", "--fps", "5", "-q"};
+            assertEquals(0, derain(publish).exitCode());
+            Result first = derain("run", topic, "--camera", "cam1", "--group", "rec", "-o", dir.resolve("a.mp4").toString(), "--model", "none", "-q");
+            assertEquals(0, first.exitCode(), first.err());
+            assertEquals(20, TestMedia.probe(dir.resolve("a.mp4")).frames(), first.err());
+            assertEquals(0, derain(publish).exitCode());
+            Result second = derain("run", topic, "--camera", "cam1", "--group", "rec", "-o", dir.resolve("b.mp4").toString(), "--model", "none", "-q");
+            assertEquals(0, second.exitCode(), second.err());
+            assertEquals(20, TestMedia.probe(dir.resolve("b.mp4")).frames(), "only the frames published after the first read: " + second.err());
+            Result all = derain("run", topic, "--camera", "cam1", "-o", dir.resolve("all.mp4").toString(), "--model", "none", "-q");
+            assertEquals(0, all.exitCode(), all.err());
+            assertEquals(40, TestMedia.probe(dir.resolve("all.mp4")).frames(), "no group: from the beginning");
+        }
+    }
+
     /**
      * The fleet's chain: a file ingested as a camera (no model), derained by {@code derain worker} with the
      * bundled model, read back by camera into a video. Frame for frame within JPEG loss (two JPEG round trips)
