@@ -27,7 +27,7 @@ final class RunSummary {
         if (info.live() && report.frames() > 0) {
             line.append(String.format(Locale.ROOT, "; latency p99 %.2f s", report.latencyP99()));
         }
-        if (report.stopped() && !info.live()) line.append("; the rest was not processed");
+        if (report.stopped() && !info.live() && info.frameCount() > report.frames()) line.append("; the rest was not processed");
         err.println(line);
         err.flush();
     }
