@@ -19,12 +19,14 @@ import io.derain.pipeline.runtime.PipelineSettings;
 import io.derain.pipeline.runtime.ProgressListener;
 import io.derain.pipeline.runtime.StagedPipeline;
 import io.derain.pipeline.runtime.StopOnShutdown;
+import io.derain.pipeline.sink.Sinks;
 import io.derain.pipeline.sink.AttentionMapSink;
 import io.derain.pipeline.sink.FrameSink;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.Sources;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -147,6 +149,10 @@ final class RunCommand implements Callable<Integer> {
     private void validate() {
         metricsOptions.validate(spec.commandLine());
         live.validate(spec.commandLine());
+        // A local input to a local file or directory: the output is checked before anything is decoded or loaded.
+        boolean localInput = !KafkaUrl.isKafkaUrl(input) && !CameraSettings.isStreamUrl(input);
+        boolean localOutput = !KafkaUrl.isKafkaUrl(output) && !CameraSettings.isStreamUrl(output) && live.segment == null;
+        if (localInput && localOutput && Files.exists(Path.of(input))) Sinks.check(Path.of(output), Path.of(input), overwrite);
     }
 
     /** A live camera, one camera's frames from a Kafka topic, or a file, image or directory. */

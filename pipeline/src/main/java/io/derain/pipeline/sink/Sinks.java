@@ -18,6 +18,43 @@ public final class Sinks {
 
     private Sinks() {}
 
+    /**
+     * Everything about a file or directory output that can be known from the paths alone, checked before the
+     * input is decoded or a model loads: the output is not the input (nor a link to it), its kind suits the
+     * input's (video to a video container, one image to an image file, a directory of images to a directory),
+     * its directory exists and is writable, and an existing output is replaced only with {@code overwrite}.
+     *
+     * @param input a local file or directory (streams and topics are checked when they open)
+     */
+    public static void check(Path output, Path input, boolean overwrite) {
+        if (Files.exists(output) && Files.exists(input)) {
+            try {
+                if (Files.isSameFile(output, input)) {
+                    throw new InputException(output + ": is the input " + input + "; choose another output (it would be overwritten)");
+                }
+            } catch (IOException e) {
+                throw new InputException(output + ": cannot compare with the input: " + e.getMessage(), e);
+            }
+        }
+        boolean inputDirectory = Files.isDirectory(input);
+        boolean stills = inputDirectory || MediaPaths.isImage(input);
+        String kind = inputDirectory ? "a directory of images" : stills ? "an image" : "a video";
+        if (MediaPaths.isVideoOutput(output)) {
+            if (stills) throw new InputException(output + ": the input " + input + " is " + kind + "; write it to an image file or a directory, not a video");
+            TempOutput.checkWritable(output, overwrite, false);
+        } else if (MediaPaths.isImage(output)) {
+            if (!stills) throw new InputException(output + ": the input " + input + " is a video; write it to " + VIDEO_TYPES + ", not an image");
+            if (inputDirectory) throw new InputException(output + ": the input " + input + " is a directory of images; give a directory as output");
+            TempOutput.checkWritable(output, overwrite, false);
+        } else if (!MediaPaths.extension(output).isEmpty() && !Files.isDirectory(output)) {
+            throw new InputException(output + ": unsupported output type (video: " + VIDEO_TYPES
+                    + "; images: an image file name or a directory)");
+        } else {
+            if (!stills) throw new InputException(output + ": the input " + input + " is a video; write it to " + VIDEO_TYPES + ", not a directory");
+            TempOutput.checkWritable(output, overwrite, true);
+        }
+    }
+
     public static FrameSink open(Path output, SourceInfo info, boolean overwrite) throws IOException {
         boolean stills = !(info.frameRate() > 0);
         if (MediaPaths.isVideoOutput(output)) {

@@ -11,6 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -34,20 +36,85 @@ public final class TempOutput {
         this.overwrite = overwrite;
     }
 
-    /** Reserves {@code .name.partial-<random>.ext} beside {@code target}; the extension tells encoders the format. */
+    /**
+     * Reserves {@code .name.partial-<pid>-<random>.ext} beside {@code target} (the extension tells encoders the
+     * format), after removing partials of {@code target} left by processes that no longer run (a SIGKILL or
+     * power cut mid-write); a live process's partial is never touched.
+     */
     public static TempOutput file(Path target, boolean overwrite) throws IOException {
         checkTarget(target, overwrite, false);
+        removeStalePartials(target);
         Path temp = target.resolveSibling(tempName(target, "partial"));
-        Files.createFile(temp); // default permissions (umask), unlike Files.createTempFile's 0600
+        try {
+            Files.createFile(temp); // default permissions (umask), unlike Files.createTempFile's 0600
+        } catch (IOException e) {
+            throw new InputException(target + ": cannot create a file in " + temp.toAbsolutePath().getParent() + " ("
+                    + reason(e) + ")", e);
+        }
         return new TempOutput(target, temp, false, overwrite);
     }
 
-    /** Creates an empty hidden directory beside {@code target} to fill. */
+    /** Creates an empty hidden directory beside {@code target} to fill (stale partials removed as for files). */
     public static TempOutput directory(Path target, boolean overwrite) throws IOException {
         checkTarget(target, overwrite, true);
+        removeStalePartials(target);
         Path temp = target.resolveSibling(tempName(target, "partial"));
-        Files.createDirectory(temp);
+        try {
+            Files.createDirectory(temp);
+        } catch (IOException e) {
+            throw new InputException(target + ": cannot create a directory in " + temp.toAbsolutePath().getParent()
+                    + " (" + reason(e) + ")", e);
+        }
         return new TempOutput(target, temp, true, overwrite);
+    }
+
+    /**
+     * Checks that {@code target} can be written (its directory exists and is writable; an existing target
+     * of the right kind only with {@code overwrite}) without creating anything: for a check before a long
+     * start-up such as loading a model.
+     */
+    public static void checkWritable(Path target, boolean overwrite, boolean directory) {
+        checkTarget(target, overwrite, directory);
+        // access(2) says yes to root almost everywhere (/proc, /sys, read-only bind mounts): try it for real.
+        Path probe = target.resolveSibling(tempName(target, "probe"));
+        try {
+            Files.createFile(probe);
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new InputException(target + ": cannot create files in " + probe.toAbsolutePath().getParent() + " (" + reason(e) + ")", e);
+        }
+    }
+
+    /** Partials of {@code target} whose writer (the pid in the name) is gone: deleted. */
+    static void removeStalePartials(Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        Pattern mine = partialPattern(target);
+        try (Stream<Path> siblings = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) siblings::iterator) {
+                Matcher m = mine.matcher(p.getFileName().toString());
+                if (!m.matches()) continue;
+                long pid = Long.parseLong(m.group(1));
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
+                try {
+                    deleteRecursively(p);
+                } catch (IOException ignored) {
+                    // another run may be removing it too
+                }
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // an unlistable directory fails later, at create, with its reason
+        }
+    }
+
+    private static Pattern partialPattern(Path target) {
+        String[] stemExt = stemAndExtension(target);
+        return Pattern.compile(Pattern.quote("." + stemExt[0] + ".partial-") + "(\\d{1,10})-[0-9a-f]{12}" + Pattern.quote(stemExt[1]));
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f) return f.getReason() != null ? f.getReason() : "refused by the file system";
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     public Path temp() { return temp; }
@@ -120,13 +187,17 @@ public final class TempOutput {
     }
 
     private static String tempName(Path target, String kind) {
-        String name = target.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : "";
+        String[] stemExt = stemAndExtension(target);
         byte[] random = new byte[6];
         RANDOM.nextBytes(random);
-        return "." + stem + "." + kind + "-" + HexFormat.of().formatHex(random) + ext;
+        return "." + stemExt[0] + "." + kind + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random)
+                + stemExt[1];
+    }
+
+    private static String[] stemAndExtension(Path target) {
+        String name = target.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return new String[] {dot > 0 ? name.substring(0, dot) : name, dot > 0 ? name.substring(dot) : ""};
     }
 
     private static boolean isEmptyDirectory(Path dir) {

@@ -4,9 +4,11 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_NONE;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
 
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
 
 /**
  * How many video frames a container promises, and how far short of that a decode may fall before it
@@ -31,7 +33,10 @@ record ExpectedFrames(long count, boolean exact) {
             double seconds = video.duration() * (double) video.time_base().num() / video.time_base().den();
             return new ExpectedFrames(Math.round(seconds * frameRate), false);
         }
-        if (format.duration() != AV_NOPTS_VALUE && format.duration() > 0) {
+        double tagged = durationTag(video);
+        if (tagged > 0) return new ExpectedFrames(Math.round(tagged * frameRate), false);
+        // The file's duration is the longest stream's: the video's own extent only when it is alone.
+        if (format.nb_streams() == 1 && format.duration() != AV_NOPTS_VALUE && format.duration() > 0) {
             double seconds = format.duration() / (double) AV_TIME_BASE;
             return new ExpectedFrames(Math.round(seconds * frameRate), false);
         }
@@ -40,12 +45,25 @@ record ExpectedFrames(long count, boolean exact) {
 
     /**
      * Whether {@code decoded} frames fall clearly short of the promise. Exact counts allow for frames an
-     * edit list hides; estimates allow for rounding and an audio track that outlasts the video.
+     * edit list hides; estimates allow for rounding.
      */
     boolean shortBy(long decoded) {
         if (count < 0) return false;
         long slack = exact ? Math.max(2, count / 100) : Math.max(3, count / 10);
         return decoded < count - slack;
+    }
+
+    /** Matroska keeps each stream's extent in a {@code DURATION} tag ("00:00:01.000000000"); seconds, or -1. */
+    private static double durationTag(AVStream video) {
+        AVDictionaryEntry e = av_dict_get(video.metadata(), "DURATION", null, 0);
+        if (e == null || e.value() == null) return -1;
+        String[] hms = e.value().getString().trim().split(":");
+        if (hms.length != 3) return -1;
+        try {
+            return Integer.parseInt(hms[0]) * 3600.0 + Integer.parseInt(hms[1]) * 60.0 + Double.parseDouble(hms[2]);
+        } catch (NumberFormatException ex) {
+            return -1;
+        }
     }
 
     private static AVStream firstVideoStream(AVFormatContext format) {

@@ -113,6 +113,7 @@ public final class ImageSource implements FrameSource {
     /** A BGR 8-bit picture; OpenCV converts grey, alpha and 16-bit images to that. */
     private static Mat decode(Path file) {
         MediaPaths.requireReadableFile(file);
+        ImageFileCheck.check(file);
         Mat mat = imread(file.toString(), IMREAD_COLOR);
         if (mat == null || mat.empty()) {
             if (mat != null) mat.close();
