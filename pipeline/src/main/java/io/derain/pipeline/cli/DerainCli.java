@@ -1,5 +1,6 @@
 package io.derain.pipeline.cli;
 
+import io.derain.pipeline.media.FfmpegLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,10 +32,8 @@ public final class DerainCli implements Runnable {
 
     public static void main(String[] args) {
         // FFmpeg's own chatter (stream dumps, a live camera's refused reconnects, concealed decode errors)
-        // would bury our one-line messages, which report what matters; DERAIN_DEBUG=1 shows its warnings.
-        boolean debug = "1".equals(System.getenv("DERAIN_DEBUG"));
-        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(debug ? org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING
-                : org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL);
+        // would bury our one-line messages: it is counted as evidence of damage, printed only with DERAIN_DEBUG=1.
+        FfmpegLog.install();
         System.exit(commandLine().execute(args));
     }
 }

@@ -27,12 +27,15 @@ record ExpectedFrames(long count, boolean exact) {
         if (format == null || format.isNull()) return UNKNOWN;
         AVStream video = firstVideoStream(format);
         if (video == null) return UNKNOWN;
-        if (video.nb_frames() > 0) return new ExpectedFrames(video.nb_frames(), true);
-        if (frameRate <= 0) return UNKNOWN;
-        if (video.duration() != AV_NOPTS_VALUE && video.duration() > 0) {
-            double seconds = video.duration() * (double) video.time_base().num() / video.time_base().den();
-            return new ExpectedFrames(Math.round(seconds * frameRate), false);
+        if (video.nb_frames() > 0) {
+            // An edit list (a clip cut without re-encoding) hides the samples before its start: the stream's
+            // duration, which follows the edit list, says how many of the indexed frames are shown.
+            double shown = seconds(video) * frameRate;
+            long count = shown > 0 ? Math.min(video.nb_frames(), Math.round(shown)) : video.nb_frames();
+            return new ExpectedFrames(count, true);
         }
+        if (frameRate <= 0) return UNKNOWN;
+        if (seconds(video) > 0) return new ExpectedFrames(Math.round(seconds(video) * frameRate), false);
         double tagged = durationTag(video);
         if (tagged > 0) return new ExpectedFrames(Math.round(tagged * frameRate), false);
         // The file's duration is the longest stream's: the video's own extent only when it is alone.
@@ -49,8 +52,14 @@ record ExpectedFrames(long count, boolean exact) {
      */
     boolean shortBy(long decoded) {
         if (count < 0) return false;
-        long slack = exact ? Math.max(2, count / 100) : Math.max(3, count / 10);
+        // Estimates come from the video's own extent (not the file's, which an audio track may outlast).
+        long slack = exact ? Math.max(2, count / 100) : Math.max(3, count / 50);
         return decoded < count - slack;
+    }
+
+    private static double seconds(AVStream video) {
+        if (video.duration() == AV_NOPTS_VALUE || video.duration() <= 0 || video.time_base().den() == 0) return -1;
+        return video.duration() * (double) video.time_base().num() / video.time_base().den();
     }
 
     /** Matroska keeps each stream's extent in a {@code DURATION} tag ("00:00:01.000000000"); seconds, or -1. */

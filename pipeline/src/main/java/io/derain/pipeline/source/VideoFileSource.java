@@ -9,6 +9,7 @@ import static org.bytedeco.ffmpeg.global.swscale.SWS_FULL_CHR_H_INT;
 
 import io.derain.operators.frame.VideoFrame;
 import io.derain.pipeline.InputException;
+import io.derain.pipeline.media.FfmpegLog;
 import io.derain.pipeline.media.AudioItem;
 import io.derain.pipeline.media.MediaItem;
 import io.derain.pipeline.media.VideoItem;
@@ -29,7 +30,10 @@ import org.bytedeco.javacv.FrameGrabber;
  *
  * <p>Bad input fails in {@link #open} with a one-line {@link InputException}. A file that ends before the
  * frame count its container promises fails in {@link #next()} ("truncated after N of M frames") instead
- * of ending quietly, so a cut-off input never yields a short output that looks complete.
+ * of ending quietly, so a cut-off input never yields a short output that looks complete. A decode during
+ * which FFmpeg logged errors ({@link FfmpegLog}: corrupt packets, broken slices, a demuxer's "partial file")
+ * fails at its end too ("damaged: ..."), since FFmpeg conceals such damage and the frame count alone cannot
+ * tell (an MPEG-TS has no index; a cut file's own duration shrinks with it).
  */
 public final class VideoFileSource implements FrameSource {
     /**
@@ -45,6 +49,7 @@ public final class VideoFileSource implements FrameSource {
     private final FramePool pool = new FramePool();
     private long videoFrames;
     private boolean ended;
+    private long errorsAtOpen;
 
     private VideoFileSource(Path path, FFmpegFrameGrabber grabber, SourceInfo info, ExpectedFrames expected) {
         this.path = path;
@@ -56,6 +61,7 @@ public final class VideoFileSource implements FrameSource {
     /** Opens and probes {@code path}; throws {@link InputException} naming the file and the problem. */
     public static VideoFileSource open(Path path) {
         MediaPaths.requireReadableFile(path);
+        FfmpegLog.install();
         rejectTruncatedIsoFile(path);
         // An absolute path keeps FFmpeg from reading "name:with:colons" as a protocol.
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toAbsolutePath().toString());
@@ -81,7 +87,9 @@ public final class VideoFileSource implements FrameSource {
                     : null;
             SourceInfo info = new SourceInfo(path.toString(), grabber.getImageWidth(), grabber.getImageHeight(),
                     fps, expected.count(), audio);
-            return new VideoFileSource(path, grabber, info, expected);
+            VideoFileSource source = new VideoFileSource(path, grabber, info, expected);
+            source.errorsAtOpen = FfmpegLog.errors();
+            return source;
         } catch (RuntimeException e) {
             closeQuietly(grabber);
             throw e;
@@ -109,6 +117,12 @@ public final class VideoFileSource implements FrameSource {
                 if (expected.shortBy(videoFrames)) {
                     throw new InputException(path + ": truncated after " + videoFrames + " of "
                             + (expected.exact() ? "" : "about ") + expected.count() + " frames");
+                }
+                long errors = FfmpegLog.errors() - errorsAtOpen;
+                if (errors > 0) {
+                    throw new InputException(path + ": damaged: FFmpeg reported " + errors + " decode error"
+                            + (errors == 1 ? "" : "s") + " (last: " + FfmpegLog.lastError() + "); " + videoFrames
+                            + " frames were readable");
                 }
                 return null;
             }

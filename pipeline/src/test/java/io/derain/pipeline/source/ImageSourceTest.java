@@ -63,7 +63,7 @@ class ImageSourceTest {
     @Test
     void unreadableImageAloneFailsAtOpen() throws Exception {
         Path fake = Files.writeString(tmp.resolve("broken.jpg"), "not a jpeg");
-        VideoFileSourceTest.assertInput(fake, "broken.jpg", "not an image");
+        VideoFileSourceTest.assertInput(fake, "broken.jpg", "not a JPEG image");
     }
 
     @Test
