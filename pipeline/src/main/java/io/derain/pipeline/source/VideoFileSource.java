@@ -15,6 +15,7 @@ import io.derain.pipeline.media.MediaItem;
 import io.derain.pipeline.media.VideoItem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -50,6 +51,7 @@ public final class VideoFileSource implements FrameSource {
     private long videoFrames;
     private boolean ended;
     private long errorsAtOpen;
+    private boolean partialTransportPacket;
 
     private VideoFileSource(Path path, FFmpegFrameGrabber grabber, SourceInfo info, ExpectedFrames expected) {
         this.path = path;
@@ -89,6 +91,7 @@ public final class VideoFileSource implements FrameSource {
                     fps, expected.count(), audio);
             VideoFileSource source = new VideoFileSource(path, grabber, info, expected);
             source.errorsAtOpen = FfmpegLog.errors();
+            source.partialTransportPacket = endsInsideTransportPacket(path, grabber.getFormat());
             return source;
         } catch (RuntimeException e) {
             closeQuietly(grabber);
@@ -117,6 +120,10 @@ public final class VideoFileSource implements FrameSource {
                 if (expected.shortBy(videoFrames)) {
                     throw new InputException(path + ": truncated after " + videoFrames + " of "
                             + (expected.exact() ? "" : "about ") + expected.count() + " frames");
+                }
+                if (partialTransportPacket) {
+                    throw new InputException(path + ": truncated: the file ends inside an MPEG-TS packet; " + videoFrames
+                            + " frames were readable");
                 }
                 long errors = FfmpegLog.errors() - errorsAtOpen;
                 if (errors > 0) {
@@ -158,6 +165,20 @@ public final class VideoFileSource implements FrameSource {
 
     @Override
     public void close() { closeQuietly(grabber); }
+
+    /**
+     * A transport stream is a whole number of 188-byte packets (192 for M2TS, 204 with FEC); one that is not
+     * was cut, though its last complete frame may decode cleanly and TS has no index to fall short of.
+     */
+    private static boolean endsInsideTransportPacket(Path path, String format) {
+        if (format == null || !format.contains("mpegts")) return false;
+        try {
+            long size = Files.size(path);
+            return size % 188 != 0 && size % 192 != 0 && size % 204 != 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     private static void rejectTruncatedIsoFile(Path path) {
         Optional<String> truncation;
