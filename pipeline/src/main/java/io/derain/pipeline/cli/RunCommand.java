@@ -56,6 +56,8 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
     /** Exit code of a run stopped before the end of its input (128 + SIGTERM, as a shell reports it). */
     static final int STOPPED = 143;
+    /** Completed with --keep-going, but the input was damaged: the output holds what decoded. */
+    static final int DAMAGED = 3;
     /** How long a stop may take before the JVM exits anyway (leaving no output). */
     private static final Duration STOP_GRACE = Duration.ofMinutes(2);
     /** Inferences before a live job starts: the first few are slow (kernel selection, allocator, JIT). */
@@ -73,6 +75,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-y", "--overwrite"}, description = "Replace OUTPUT if it exists.")
     boolean overwrite;
+
+    @Option(names = "--keep-going",
+            description = "A damaged input (a truncated or corrupt video, a damaged image in a directory) is written as "
+                    + "far as it decodes instead of failing; the damage is reported on one line and the exit code is 3.")
+    boolean keepGoing;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
@@ -130,12 +137,13 @@ final class RunCommand implements Callable<Integer> {
                     })) {
                         JobReport report = pipeline.run(new JobLog(quiet ? ProgressListener.NONE : progress, System.err, quiet));
                         RunSummary.print(err(), report, info, output,
-                                source instanceof LiveSource camera ? camera.stats() : null);
+                                source instanceof LiveSource camera ? camera.stats() : null, source.damage());
                         if (sink instanceof AttentionMapSink maps) {
                             err().printf("derain: wrote %s: raindrops cover %.1f %% of the frame on average (attention >= %.2f)%n",
                                     attention, 100 * maps.dropCoverage(), dropThreshold);
                             err().flush();
                         }
+                        if (!source.damage().isEmpty()) return DAMAGED;
                         return report.stopped() && !timeUp.get() ? STOPPED : 0;
                     }
                 }
@@ -162,7 +170,7 @@ final class RunCommand implements Callable<Integer> {
             return KafkaFrameSource.open(KafkaSourceSettings.of(kafka.client(input), live.camera).withFollow(kafka.follow)
                     .withFirstFrameTimeout(kafka.firstFrameTimeout).withGroup(kafka.group));
         }
-        return stream ? openCamera(hook, log) : Sources.open(Path.of(input));
+        return stream ? openCamera(hook, log) : Sources.open(Path.of(input), keepGoing);
     }
 
     private LiveSource openCamera(StopOnShutdown hook, JobLog log) throws IOException {

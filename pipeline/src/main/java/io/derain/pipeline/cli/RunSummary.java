@@ -15,6 +15,12 @@ final class RunSummary {
 
     /** @param camera the live input's counters, or null for a file */
     static void print(PrintWriter err, JobReport report, SourceInfo info, String output, CameraStats camera) {
+        print(err, report, info, output, camera, java.util.List.of());
+    }
+
+    /** @param damage what a --keep-going read went past (then the line says the input was damaged) */
+    static void print(PrintWriter err, JobReport report, SourceInfo info, String output, CameraStats camera,
+                      java.util.List<String> damage) {
         StringBuilder line = new StringBuilder("derain: ");
         if (report.stopped()) line.append("stopped: ");
         line.append(String.format(Locale.ROOT, "wrote %s: %d frames%s in %.1f s (%.2f fps)", output, report.frames(),
@@ -28,6 +34,7 @@ final class RunSummary {
             line.append(String.format(Locale.ROOT, "; latency p99 %.2f s", report.latencyP99()));
         }
         if (report.stopped() && !info.live() && info.frameCount() > report.frames()) line.append("; the rest was not processed");
+        if (!damage.isEmpty()) line.append("; completed with damaged input: ").append(String.join("; ", damage));
         err.println(line);
         err.flush();
     }

@@ -23,6 +23,7 @@ public abstract class ForwardingSource implements FrameSource {
     @Override public void expectFramesInFlight(int frames) { source.expectFramesInFlight(frames); }
     @Override public void wake() { source.wake(); }
     @Override public void acknowledge(SinkCheckpoint durable) { source.acknowledge(durable); }
+    @Override public java.util.List<String> damage() { return source.damage(); }
 
     @Override
     public void close() {

@@ -47,6 +47,12 @@ public interface FrameSource extends AutoCloseable {
      */
     default void acknowledge(SinkCheckpoint durable) {}
 
+    /**
+     * What was wrong with the input that this source read past instead of failing (opened to keep going):
+     * one line per damage, each naming the file. Empty for a clean input. Read after the job.
+     */
+    default java.util.List<String> damage() { return java.util.List.of(); }
+
     @Override
     void close();
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -19,7 +20,7 @@ import javax.imageio.stream.ImageInputStream;
  * 60000×60000 makes it allocate (or assert) before anything is known. JPEG and PNG are checked from their
  * own headers (size within the limit, end markers present); a JPEG's entropy-coded data is then decoded once
  * by the JDK's libjpeg, whose warnings ("Corrupt JPEG data: ...", "Premature end of JPEG file") are the
- * signal OpenCV's copy only prints. Other formats (bmp, webp, tiff, ...) are left to OpenCV.
+ * signal OpenCV's copy only prints; a PNG's chunks are checked against their CRC-32s. Other formats (bmp, webp, tiff, ...) are left to OpenCV.
  */
 final class ImageFileCheck {
     /** The largest width or height accepted: 16384 px (a 16K frame), far above any camera. */
@@ -57,7 +58,32 @@ final class ImageFileCheck {
         if (jpeg) {
             String problem = libjpegProblem(data);
             if (problem != null) throw new InputException(file + ": corrupt JPEG data (" + problem + ")");
+        } else {
+            String problem = pngChunkProblem(data);
+            if (problem != null) throw new InputException(file + ": corrupt PNG (" + problem + ")");
         }
+    }
+
+    /** PNG protects every chunk with a CRC-32: the first chunk whose data does not match it, or null. */
+    private static String pngChunkProblem(byte[] data) {
+        CRC32 crc = new CRC32();
+        int pos = 8;
+        while (pos + 12 <= data.length) {
+            long length = u32(data, pos);
+            if (length > data.length - pos - 12) return "chunk at byte " + pos + " runs past the end";
+            crc.reset();
+            crc.update(data, pos + 4, (int) length + 4);
+            if (crc.getValue() != u32(data, pos + 8 + (int) length)) {
+                return "CRC mismatch in chunk " + new String(data, pos + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1)
+                        + " at byte " + pos;
+            }
+            pos += 12 + (int) length;
+        }
+        return null;
+    }
+
+    private static long u32(byte[] v, int at) {
+        return (long) (v[at] & 0xff) << 24 | (v[at + 1] & 0xff) << 16 | (v[at + 2] & 0xff) << 8 | (v[at + 3] & 0xff);
     }
 
     /** Decodes the JPEG's raster with the JDK's libjpeg; its first warning or error, or null when clean. */

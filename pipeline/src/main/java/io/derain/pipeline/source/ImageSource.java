@@ -28,18 +28,48 @@ public final class ImageSource implements FrameSource {
     /** The first image, decoded while opening to learn its size; handed out by the first next(). */
     private Mat pending;
     private int nextIndex;
+    private final boolean keepGoing;
+    private final List<String> damage = new java.util.ArrayList<>();
 
-    private ImageSource(Path input, List<Path> images, Mat first) {
+    private ImageSource(Path input, List<Path> images, boolean keepGoing) {
         this.input = input;
         this.images = images;
-        this.pending = first;
-        this.info = new SourceInfo(input.toString(), first.cols(), first.rows(), 0, images.size(), null);
+        this.keepGoing = keepGoing;
+        this.pending = decodeNext(); // the first readable image, so a bad input fails here
+        if (pending == null) throw new InputException(input + ": no readable image (" + String.join("; ", damage) + ")");
+        this.info = new SourceInfo(input.toString(), pending.cols(), pending.rows(), 0, images.size(), null);
     }
 
     /** Opens an image file or a directory of images; decodes the first one so a bad input fails here. */
     public static ImageSource open(Path path) {
-        List<Path> images = Files.isDirectory(path) ? list(path) : List.of(checkedImageFile(path));
-        return new ImageSource(path, images, decode(images.get(0)));
+        return open(path, false);
+    }
+
+    /**
+     * As {@link #open(Path)}; with {@code keepGoing}, a damaged image in a directory is skipped and listed
+     * by {@link #damage()} instead of failing the read.
+     */
+    public static ImageSource open(Path path, boolean keepGoing) {
+        boolean directory = Files.isDirectory(path);
+        List<Path> images = directory ? list(path) : List.of(checkedImageFile(path));
+        return new ImageSource(path, images, keepGoing && directory);
+    }
+
+    @Override
+    public List<String> damage() { return List.copyOf(damage); }
+
+    /** Decodes images[nextIndex], skipping damaged ones when keeping going; null at the end. */
+    private Mat decodeNext() {
+        while (nextIndex < images.size()) {
+            try {
+                return decode(images.get(nextIndex));
+            } catch (InputException e) {
+                if (!keepGoing) throw e;
+                damage.add(e.getMessage());
+                nextIndex++;
+            }
+        }
+        return null;
     }
 
     /** The image files this source reads, in order. */
@@ -50,10 +80,10 @@ public final class ImageSource implements FrameSource {
 
     @Override
     public MediaItem next() throws IOException {
-        if (nextIndex >= images.size()) return null;
-        Path file = images.get(nextIndex);
-        Mat mat = pending != null ? pending : decode(file);
+        Mat mat = pending != null ? pending : decodeNext();
         pending = null;
+        if (mat == null) return null;
+        Path file = images.get(nextIndex);
         try {
             VideoItem item = pool.acquire(mat.cols(), mat.rows());
             VideoFrame frame = item.frame();

@@ -52,6 +52,8 @@ public final class VideoFileSource implements FrameSource {
     private boolean ended;
     private long errorsAtOpen;
     private boolean partialTransportPacket;
+    private boolean keepGoing;
+    private final java.util.List<String> damage = new java.util.ArrayList<>();
 
     private VideoFileSource(Path path, FFmpegFrameGrabber grabber, SourceInfo info, ExpectedFrames expected) {
         this.path = path;
@@ -62,6 +64,11 @@ public final class VideoFileSource implements FrameSource {
 
     /** Opens and probes {@code path}; throws {@link InputException} naming the file and the problem. */
     public static VideoFileSource open(Path path) {
+        return open(path, false);
+    }
+
+    /** As {@link #open(Path)}; with {@code keepGoing}, damage found at the end is reported by {@link #damage()}. */
+    public static VideoFileSource open(Path path, boolean keepGoing) {
         MediaPaths.requireReadableFile(path);
         FfmpegLog.install();
         rejectTruncatedIsoFile(path);
@@ -91,6 +98,7 @@ public final class VideoFileSource implements FrameSource {
                     fps, expected.count(), audio);
             VideoFileSource source = new VideoFileSource(path, grabber, info, expected);
             source.errorsAtOpen = FfmpegLog.errors();
+            source.keepGoing = keepGoing;
             source.partialTransportPacket = endsInsideTransportPacket(path, grabber.getFormat());
             return source;
         } catch (RuntimeException e) {
@@ -112,24 +120,17 @@ public final class VideoFileSource implements FrameSource {
                 frame = grabber.grabFrame(true, true, true, false, false);
             } catch (FrameGrabber.Exception e) {
                 ended = true;
-                throw new InputException(path + ": cannot decode after frame " + videoFrames + ": "
-                        + MediaPaths.oneLine(e), e);
+                String problem = "cannot decode after frame " + videoFrames + ": " + MediaPaths.oneLine(e);
+                if (!keepGoing) throw new InputException(path + ": " + problem, e);
+                damage.add(path + ": " + problem);
+                return null;
             }
             if (frame == null) {
                 ended = true;
-                if (expected.shortBy(videoFrames)) {
-                    throw new InputException(path + ": truncated after " + videoFrames + " of "
-                            + (expected.exact() ? "" : "about ") + expected.count() + " frames");
-                }
-                if (partialTransportPacket) {
-                    throw new InputException(path + ": truncated: the file ends inside an MPEG-TS packet; " + videoFrames
-                            + " frames were readable");
-                }
-                long errors = FfmpegLog.errors() - errorsAtOpen;
-                if (errors > 0) {
-                    throw new InputException(path + ": damaged: FFmpeg reported " + errors + " decode error"
-                            + (errors == 1 ? "" : "s") + " (last: " + FfmpegLog.lastError() + "); " + videoFrames
-                            + " frames were readable");
+                String problem = endProblem();
+                if (problem != null) {
+                    if (!keepGoing) throw new InputException(path + ": " + problem);
+                    damage.add(path + ": " + problem);
                 }
                 return null;
             }
@@ -137,6 +138,23 @@ public final class VideoFileSource implements FrameSource {
             if (frame.samples != null) return new AudioItem(frame.clone()); // the grabber reuses its buffers
         }
     }
+
+    /** Why the decode that just ended did not read the whole input, or null. */
+    private String endProblem() {
+        if (expected.shortBy(videoFrames)) {
+            return "truncated after " + videoFrames + " of " + (expected.exact() ? "" : "about ") + expected.count() + " frames";
+        }
+        if (partialTransportPacket) return "truncated: the file ends inside an MPEG-TS packet; " + videoFrames + " frames were readable";
+        long errors = FfmpegLog.errors() - errorsAtOpen;
+        if (errors > 0) {
+            return "damaged: FFmpeg reported " + errors + " decode error" + (errors == 1 ? "" : "s") + " (last: "
+                    + FfmpegLog.lastError() + "); " + videoFrames + " frames were readable";
+        }
+        return null;
+    }
+
+    @Override
+    public java.util.List<String> damage() { return java.util.List.copyOf(damage); }
 
     private VideoItem video(Frame decoded) {
         if (decoded.imageChannels != 3 || decoded.imageDepth != Frame.DEPTH_UBYTE) {
