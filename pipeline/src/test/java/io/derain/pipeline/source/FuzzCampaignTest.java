@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A seeded fuzz campaign over small inputs made here: each container (MPEG-TS, AVI, Matroska, MP4, MOV) cut
+ * A seeded fuzz campaign over small inputs made here: each container (MPEG-TS, AVI, Matroska, MP4, MOV, raw
+ * H.264) cut
  * at 20 points, with zeroed and duplicated regions and byte flips in its header and payload; JPEGs and PNGs
  * cut, flipped and with header bombs. The contract for each case: either a one-line {@link InputException}
  * naming the file, or (only for damage a decoder cannot see, such as a flip inside a picture's
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FuzzCampaignTest {
     private static final int FRAMES = 20;
-    private static final String[] CONTAINERS = {"mpegts", "avi", "matroska", "mp4", "mov"};
+    private static final String[] CONTAINERS = {"mpegts", "avi", "matroska", "mp4", "mov", "h264"};
 
     @TempDir
     Path dir;
