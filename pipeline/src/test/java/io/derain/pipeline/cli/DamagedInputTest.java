@@ -192,6 +192,47 @@ class DamagedInputTest {
         }
     }
 
+    /**
+     * As a user runs it, in its own JVM, so that whatever native code prints to stderr is seen: FFmpeg's,
+     * libjpeg's and libpng's own lines never add to the one line.
+     */
+    @Test
+    void aDamagedInputCostsExactlyOneLineOnStderrIncludingNativeOutput() throws Exception {
+        Path whole = dir.resolve("whole.ts");
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(whole.toString(), 160, 120, 0)) {
+            rec.setFormat("mpegts");
+            rec.setFrameRate(25);
+            rec.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+            rec.start();
+            Java2DFrameConverter converter = new Java2DFrameConverter();
+            for (int i = 0; i < 20; i++) rec.record(converter.convert(gradient(160, 120)));
+            rec.stop();
+        }
+        byte[] ts = Files.readAllBytes(whole);
+        byte[] jpeg = jpeg(160, 120);
+        var pngBytes = new java.io.ByteArrayOutputStream();
+        ImageIO.write(gradient(64, 48), "png", pngBytes);
+        byte[] png = pngBytes.toByteArray();
+        png[png.length / 2] ^= 0x10;
+        Path[] inputs = {
+            Files.write(dir.resolve("cut.ts"), Arrays.copyOf(ts, ts.length / 2 + 77)),
+            Files.write(dir.resolve("cut.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2)),
+            Files.write(dir.resolve("crc.png"), png),
+        };
+        for (Path input : inputs) {
+            String out = dir.resolve("out-" + input.getFileName() + (input.toString().endsWith(".ts") ? ".mp4" : "")).toString();
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli", "run", input.toString(),
+                    "-o", out, "--model", "none", "-q")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String err = new String(p.getErrorStream().readAllBytes());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "ended");
+            assertEquals(2, p.exitValue(), err);
+            assertEquals(1, err.strip().lines().count(), "one line for " + input.getFileName() + ":\n" + err);
+            assertTrue(err.contains(input.getFileName().toString()), err);
+        }
+    }
+
     private CliRun run(Path input, Path output) {
         return CliRun.of("run", input.toString(), "-o", output.toString(), "--model", "none", "-q");
     }
