@@ -51,7 +51,7 @@ public final class VideoFileSource implements FrameSource {
     private long videoFrames;
     private boolean ended;
     private long errorsAtOpen;
-    private boolean partialTransportPacket;
+    private String containerCut; // what the container's own framing says is missing, or null
     private boolean keepGoing;
     private final java.util.List<String> damage = new java.util.ArrayList<>();
 
@@ -99,7 +99,7 @@ public final class VideoFileSource implements FrameSource {
             VideoFileSource source = new VideoFileSource(path, grabber, info, expected);
             source.errorsAtOpen = FfmpegLog.errors();
             source.keepGoing = keepGoing;
-            source.partialTransportPacket = endsInsideTransportPacket(path, grabber.getFormat());
+            source.containerCut = containerCut(path, grabber.getFormat());
             return source;
         } catch (RuntimeException e) {
             closeQuietly(grabber);
@@ -144,7 +144,7 @@ public final class VideoFileSource implements FrameSource {
         if (expected.shortBy(videoFrames)) {
             return "truncated after " + videoFrames + " of " + (expected.exact() ? "" : "about ") + expected.count() + " frames";
         }
-        if (partialTransportPacket) return "truncated: the file ends inside an MPEG-TS packet; " + videoFrames + " frames were readable";
+        if (containerCut != null) return "truncated: " + containerCut + "; " + videoFrames + " frames were readable";
         long errors = FfmpegLog.errors() - errorsAtOpen;
         if (errors > 0) {
             return "damaged: FFmpeg reported " + errors + " decode error" + (errors == 1 ? "" : "s") + " (last: "
@@ -185,17 +185,30 @@ public final class VideoFileSource implements FrameSource {
     public void close() { closeQuietly(grabber); }
 
     /**
-     * A transport stream is a whole number of 188-byte packets (192 for M2TS, 204 with FEC); one that is not
-     * was cut, though its last complete frame may decode cleanly and TS has no index to fall short of.
+     * What the container's framing says is missing, or null. A transport stream is a whole number of
+     * 188-byte packets (192 for M2TS, 204 with FEC); an AVI's RIFF header states its own size. A file that
+     * falls short of either was cut, though its last complete frames may decode cleanly and neither has an
+     * index left to fall short of (an AVI's index is at its end).
      */
-    private static boolean endsInsideTransportPacket(Path path, String format) {
-        if (format == null || !format.contains("mpegts")) return false;
+    private static String containerCut(Path path, String format) {
         try {
             long size = Files.size(path);
-            return size % 188 != 0 && size % 192 != 0 && size % 204 != 0;
+            if (format != null && format.contains("mpegts") && size % 188 != 0 && size % 192 != 0 && size % 204 != 0) {
+                return "the file ends inside an MPEG-TS packet";
+            }
+            if (format != null && format.contains("avi")) {
+                byte[] head = new byte[12];
+                try (var in = Files.newInputStream(path)) {
+                    if (in.readNBytes(head, 0, 12) == 12 && head[0] == 'R' && head[1] == 'I' && head[2] == 'F' && head[3] == 'F') {
+                        long riff = (head[4] & 0xffL) | (head[5] & 0xffL) << 8 | (head[6] & 0xffL) << 16 | (head[7] & 0xffL) << 24;
+                        if (size < riff + 8) return "its RIFF header says " + (riff + 8) + " bytes, the file has " + size;
+                    }
+                }
+            }
         } catch (IOException e) {
-            return false;
+            return null; // unreadable files fail in the decode itself
         }
+        return null;
     }
 
     private static void rejectTruncatedIsoFile(Path path) {

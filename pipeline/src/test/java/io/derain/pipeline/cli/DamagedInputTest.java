@@ -198,16 +198,7 @@ class DamagedInputTest {
      */
     @Test
     void aDamagedInputCostsExactlyOneLineOnStderrIncludingNativeOutput() throws Exception {
-        Path whole = dir.resolve("whole.ts");
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(whole.toString(), 160, 120, 0)) {
-            rec.setFormat("mpegts");
-            rec.setFrameRate(25);
-            rec.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-            rec.start();
-            Java2DFrameConverter converter = new Java2DFrameConverter();
-            for (int i = 0; i < 20; i++) rec.record(converter.convert(gradient(160, 120)));
-            rec.stop();
-        }
+        Path whole = TestMedia.noiseClip(dir.resolve("whole.ts"), "mpegts", 160, 120, 20, 1);
         byte[] ts = Files.readAllBytes(whole);
         byte[] jpeg = jpeg(160, 120);
         var pngBytes = new java.io.ByteArrayOutputStream();

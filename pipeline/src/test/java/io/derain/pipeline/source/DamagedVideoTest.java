@@ -4,18 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.derain.pipeline.InputException;
-import io.derain.pipeline.media.MediaItem;
-import io.derain.pipeline.media.VideoItem;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,37 +61,10 @@ class DamagedVideoTest {
     /** 25 frames of 320×240 H.264 (enough TS packets per frame that a cut lands inside one). */
     private Path record(String format) throws Exception {
         String ext = switch (format) { case "mpegts" -> "ts"; case "matroska" -> "mkv"; default -> format; };
-        Path file = dir.resolve("whole." + ext);
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toString(), 320, 240, 0)) {
-            rec.setFormat(format);
-            rec.setFrameRate(25);
-            rec.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-            rec.setVideoOption("preset", "veryfast");
-            rec.setGopSize(10);
-            rec.start();
-            Java2DFrameConverter converter = new Java2DFrameConverter();
-            BufferedImage img = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
-            java.util.Random random = new java.util.Random(7);
-            for (int i = 0; i < FRAMES; i++) {
-                for (int y = 0; y < 240; y++) for (int x = 0; x < 320; x++) img.setRGB(x, y, random.nextInt(1 << 24) & 0x3f3f3f | (x + i * 4) << 16);
-                rec.record(converter.convert(img));
-            }
-            rec.stop();
-        }
-        return file;
+        return TestMedia.noiseClip(dir.resolve("whole." + ext), format, 320, 240, FRAMES, 7);
     }
 
     private static long decode(Path file) throws Exception {
-        long n = 0;
-        try (VideoFileSource source = VideoFileSource.open(file)) {
-            MediaItem item;
-            while ((item = source.next()) != null) {
-                if (item instanceof VideoItem v) {
-                    source.recycle(v.frame());
-                    n++;
-                }
-            }
-        }
-        return n;
+        return TestMedia.decodedFrames(file);
     }
 }

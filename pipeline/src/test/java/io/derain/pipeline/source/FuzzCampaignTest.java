@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.media.MediaItem;
-import io.derain.pipeline.media.VideoItem;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -15,9 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,17 +130,7 @@ class FuzzCampaignTest {
     }
 
     private static long decodeVideo(Path file) throws Exception {
-        long n = 0;
-        try (FrameSource source = Sources.open(file)) {
-            MediaItem item;
-            while ((item = source.next()) != null) {
-                if (item instanceof VideoItem v) {
-                    source.recycle(v.frame());
-                    n++;
-                }
-            }
-        }
-        return n;
+        return TestMedia.decodedFrames(file);
     }
 
     private static String extension(String format) {
@@ -152,19 +138,7 @@ class FuzzCampaignTest {
     }
 
     private Path record(String format) throws Exception {
-        Path file = dir.resolve("good." + extension(format));
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toString(), 160, 120, 0)) {
-            rec.setFormat(format);
-            rec.setFrameRate(25);
-            rec.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-            rec.setGopSize(10);
-            rec.start();
-            Java2DFrameConverter converter = new Java2DFrameConverter();
-            Random random = new Random(format.hashCode());
-            for (int i = 0; i < FRAMES; i++) rec.record(converter.convert(noise(160, 120, random)));
-            rec.stop();
-        }
-        return file;
+        return TestMedia.noiseClip(dir.resolve("good." + extension(format)), format, 160, 120, FRAMES, format.hashCode());
     }
 
     private static BufferedImage noise(int w, int h, Random random) {

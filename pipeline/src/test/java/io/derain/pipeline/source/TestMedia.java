@@ -166,4 +166,45 @@ public final class TestMedia {
         }
         return file;
     }
+
+    /**
+     * {@code frames} frames of seeded noise (over a horizontal ramp) as H.264 in {@code format} (an FFmpeg
+     * muxer name: mpegts, avi, matroska, mp4, mov, h264), 25 fps, a key frame every 10: small inputs for the
+     * damaged-input tests.
+     */
+    public static Path noiseClip(Path file, String format, int width, int height, int frames, long seed) throws Exception {
+        try (org.bytedeco.javacv.FFmpegFrameRecorder rec = new org.bytedeco.javacv.FFmpegFrameRecorder(file.toString(), width, height, 0)) {
+            rec.setFormat(format);
+            rec.setFrameRate(25);
+            rec.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264);
+            rec.setGopSize(10);
+            rec.start();
+            var converter = new org.bytedeco.javacv.Java2DFrameConverter();
+            java.util.Random random = new java.util.Random(seed);
+            var img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+            for (int i = 0; i < frames; i++) {
+                for (int y = 0; y < height; y++) {
+                    for (int x = 0; x < width; x++) img.setRGB(x, y, random.nextInt(1 << 24) & 0x3f3f3f | (x * 255 / width) << 16);
+                }
+                rec.record(converter.convert(img));
+            }
+            rec.stop();
+        }
+        return file;
+    }
+
+    /** Video frames a full read of {@code file} yields (through {@link Sources}); its InputException if damaged. */
+    public static long decodedFrames(Path file) throws Exception {
+        long n = 0;
+        try (FrameSource source = Sources.open(file)) {
+            io.derain.pipeline.media.MediaItem item;
+            while ((item = source.next()) != null) {
+                if (item instanceof io.derain.pipeline.media.VideoItem v) {
+                    source.recycle(v.frame());
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
 }
