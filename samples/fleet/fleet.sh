@@ -53,7 +53,8 @@ fleet_stop() {
 fleet_kill() {
   local pid; pid=$(fleet_pid "$1") || return 0
   kill -KILL "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done  # 10 s at most
+  kill -0 "$pid" 2>/dev/null && fleet_log "$1 (pid $pid) still there 10 s after SIGKILL"
   rm -f "$FLEET_DIR/pids/$1.pid"
 }
 

@@ -50,13 +50,16 @@ public final class VideoFileSource implements FrameSource {
     private final FramePool pool = new FramePool();
     private long videoFrames;
     private boolean ended;
-    private long errorsAtOpen;
-    private String containerCut; // what the container's own framing says is missing, or null
-    private boolean keepGoing;
+    private final long errorsAtOpen;
+    private final String containerCut; // what the container's own framing says is missing, or null
+    private final boolean keepGoing;
     private final java.util.List<String> damage = new java.util.ArrayList<>();
 
-    private VideoFileSource(Path path, FFmpegFrameGrabber grabber, SourceInfo info, ExpectedFrames expected) {
+    private VideoFileSource(Path path, FFmpegFrameGrabber grabber, SourceInfo info, ExpectedFrames expected, boolean keepGoing) {
         this.path = path;
+        this.keepGoing = keepGoing;
+        this.errorsAtOpen = FfmpegLog.errors();
+        this.containerCut = containerCut(path, grabber.getFormat());
         this.grabber = grabber;
         this.info = info;
         this.expected = expected;
@@ -96,11 +99,7 @@ public final class VideoFileSource implements FrameSource {
                     : null;
             SourceInfo info = new SourceInfo(path.toString(), grabber.getImageWidth(), grabber.getImageHeight(),
                     fps, expected.count(), audio);
-            VideoFileSource source = new VideoFileSource(path, grabber, info, expected);
-            source.errorsAtOpen = FfmpegLog.errors();
-            source.keepGoing = keepGoing;
-            source.containerCut = containerCut(path, grabber.getFormat());
-            return source;
+            return new VideoFileSource(path, grabber, info, expected, keepGoing);
         } catch (RuntimeException e) {
             closeQuietly(grabber);
             throw e;

@@ -56,11 +56,7 @@ class DamagedInputTest {
 
     @Test
     void aDamagedImageInADirectoryIsNamed() throws Exception {
-        Path photos = Files.createDirectory(dir.resolve("photos"));
-        byte[] jpeg = jpeg(160, 120);
-        Files.write(photos.resolve("a.jpg"), jpeg);
-        Files.write(photos.resolve("b.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
-        Files.write(photos.resolve("c.jpg"), jpeg);
+        Path photos = photosWithATruncatedMiddleOne();
         Path out = dir.resolve("out");
         expectBadInput(run(photos, out), "b.jpg", "truncated JPEG");
         assertFalse(Files.exists(out), "no partial output directory");
@@ -91,11 +87,7 @@ class DamagedInputTest {
         long frames = TestMedia.probe(out).frames();
         assertTrue(frames > 5 && frames < 50, "what decoded: " + frames);
 
-        Path photos = Files.createDirectory(dir.resolve("photos"));
-        byte[] jpeg = jpeg(160, 120);
-        Files.write(photos.resolve("a.jpg"), jpeg);
-        Files.write(photos.resolve("b.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
-        Files.write(photos.resolve("c.jpg"), jpeg);
+        Path photos = photosWithATruncatedMiddleOne();
         Path outDir = dir.resolve("photos-out");
         CliRun images = CliRun.of("run", photos.toString(), "-o", outDir.toString(), "--model", "none", "-q", "--keep-going");
         assertEquals(3, images.exitCode(), images.err());
@@ -212,16 +204,30 @@ class DamagedInputTest {
         };
         for (Path input : inputs) {
             String out = dir.resolve("out-" + input.getFileName() + (input.toString().endsWith(".ts") ? ".mp4" : "")).toString();
+            Path stderr = dir.resolve("stderr-" + input.getFileName() + ".txt");
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli", "run", input.toString(),
                     "-o", out, "--model", "none", "-q")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            String err = new String(p.getErrorStream().readAllBytes());
-            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "ended");
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("derain run " + input.getFileName() + " did not end within 60 s");
+            }
+            String err = Files.readString(stderr);
             assertEquals(2, p.exitValue(), err);
             assertEquals(1, err.strip().lines().count(), "one line for " + input.getFileName() + ":\n" + err);
             assertTrue(err.contains(input.getFileName().toString()), err);
         }
+    }
+
+    /** photos/a.jpg, b.jpg (cut in half), c.jpg. */
+    private Path photosWithATruncatedMiddleOne() throws Exception {
+        Path photos = Files.createDirectory(dir.resolve("photos"));
+        byte[] jpeg = jpeg(160, 120);
+        Files.write(photos.resolve("a.jpg"), jpeg);
+        Files.write(photos.resolve("b.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
+        Files.write(photos.resolve("c.jpg"), jpeg);
+        return photos;
     }
 
     private CliRun run(Path input, Path output) {
