@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gst-rtsp-server cameras, two ingests, two workers) for three minutes of video while a worker is killed
  * with SIGKILL, the broker restarts and a camera's RTSP server restarts; then {@code derain audit} must find
  * every captured frame derained exactly once, in order. The script runs this build's classes (not the
- * launcher, which would start a second Maven in this tree). About 5 minutes; tag {@code system}.
+ * launcher, which would start a second Maven in this tree). About 3 minutes; tag {@code system}.
  */
 @Tag("system")
 class FleetFaultTest {
