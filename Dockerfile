@@ -34,6 +34,8 @@ COPY <<'SH' /usr/local/bin/derain
 exec java ${DERAIN_JAVA_OPTS:-} -Dorg.bytedeco.javacpp.cachedir=/opt/derain/natives -cp '/opt/derain/lib/*' io.derain.pipeline.cli.DerainCli "$@"
 SH
 RUN chmod 755 /usr/local/bin/derain && mkdir -p /opt/derain/natives /data && chown derain /opt/derain/natives /data
+# As the launcher: libtorch backs large tensors with transparent huge pages (README, "Performance").
+ENV THP_MEM_ALLOC_ENABLE=1
 USER derain
 # Unpack FFmpeg's, OpenCV's and libtorch's natives now (a short run of the bundled model on the sample
 # clip), so that containers start in seconds. A CUDA image built without a GPU driver unpacks what loads

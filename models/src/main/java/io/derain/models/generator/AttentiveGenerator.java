@@ -6,7 +6,6 @@ import java.util.List;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -94,70 +93,109 @@ public final class AttentiveGenerator extends Module {
         return config;
     }
 
-    /** Runs the whole network on a batch {@code image} (N×3×H×W, BGR in [0, 1], H and W multiples of 4). */
+    /**
+     * Runs the whole network on a batch {@code image} (N×3×H×W, BGR in [0, 1], H and W multiples of 4). The
+     * outputs belong to the caller's scope; every intermediate is freed before this returns ({@link Activations}).
+     */
     public GeneratorOutput forward(Tensor image) {
-        long n = image.size(0), h = image.size(2), w = image.size(3);
+        long h = image.size(2), w = image.size(3);
         if (h % 4 != 0 || w % 4 != 0) {
             throw new IllegalArgumentException("input height and width must be multiples of 4, got " + h + "x" + w);
         }
+        Activations act = Activations.forCurrentMode();
+        List<Tensor> maps = attentiveRecurrent(image, act);
+        return autoencoder(image, maps, act);
+    }
+
+    /** The attention map of every recurrent step. */
+    private List<Tensor> attentiveRecurrent(Tensor image, Activations act) {
+        long n = image.size(0), h = image.size(2), w = image.size(3);
         int r = config.recurrentChannels();
+        List<Tensor> maps = new ArrayList<>(config.steps());
         Tensor attention = torch.full(new long[] {n, 1, h, w}, new org.bytedeco.pytorch.Scalar(0.5), image.options());
         Tensor hidden = torch.zeros(new long[] {n, r, h, w}, image.options());
         Tensor cell = torch.zeros(new long[] {n, r, h, w}, image.options());
-        List<Tensor> maps = new ArrayList<>(config.steps());
         // The four LSTM gates read the same input: one convolution with their weights stacked reads it once
         // instead of four times (same arithmetic per output channel, same gradients to each gate's weights).
-        Tensor gateWeights = torch.cat(new TensorVector(convI.weight(), convF.weight(), convG.weight(), convO.weight()), 0);
-        TensorOptional gateBiases = new TensorOptional(torch.cat(new TensorVector(
-                convI.bias().get(), convF.bias().get(), convG.bias().get(), convO.bias().get()), 0));
+        Tensor gateWeights = Activations.cat0(convI.weight(), convF.weight(), convG.weight(), convO.weight());
+        Tensor gateBias = Activations.cat0(convI.bias().get(), convF.bias().get(), convG.bias().get(), convO.bias().get());
+        TensorOptional gateBiases = new TensorOptional(gateBias);
         for (int step = 0; step < config.steps(); step++) {
-            Tensor x = torch.relu(detConv0.forward(torch.cat(new TensorVector(image, attention), 1)));
+            Tensor input = Activations.cat(image, attention);
+            if (step == 0) attention.close(); // the initial map; the later ones are outputs
+            Tensor x = Activations.consumingConvRelu(detConv0, input);
             for (Conv[] block : residual) {
-                Tensor y = torch.relu(block[0].forward(x));
-                y = torch.relu(block[1].forward(y));
-                x = torch.relu(y.add(x));
+                Tensor y = Activations.convRelu(block[0], x);
+                y = Activations.consumingConvRelu(block[1], y);
+                y = act.consumingSum(y, x);
+                y.relu_();
+                x.close();
+                x = y;
             }
-            Tensor z = torch.cat(new TensorVector(x, hidden), 1);
+            Tensor z = Activations.cat(x, hidden);
+            x.close();
             Tensor gates = convI.forward(z, gateWeights, gateBiases);
-            Tensor i = torch.sigmoid(gates.narrow(1, 0, r));
-            Tensor f = torch.sigmoid(gates.narrow(1, r, r));
-            Tensor g = torch.tanh(gates.narrow(1, 2L * r, r));
-            Tensor o = torch.sigmoid(gates.narrow(1, 3L * r, r));
-            cell = f.mul(cell).add(i.mul(g));
-            hidden = o.mul(torch.tanh(cell));
+            z.close();
+            Tensor i = act.consumingSigmoid(gates.narrow(1, 0, r));
+            Tensor f = act.consumingSigmoid(gates.narrow(1, r, r));
+            Tensor g = act.consumingTanh(gates.narrow(1, 2L * r, r));
+            Tensor o = act.consumingSigmoid(gates.narrow(1, 3L * r, r));
+            gates.close(); // its storage lives on in the gate views until they are freed below
+            Tensor next = f.mul(cell); // a tensor of its own (not a view of the gates), so they can be freed
+            Tensor ig = act.consumingProduct(i, g);
+            next.add_(ig);
+            Activations.free(ig, f, g, cell, hidden);
+            cell = next;
+            hidden = act.consumingProduct(torch.tanh(cell), o);
+            o.close();
             attention = detConvMask.forward(hidden);
             maps.add(attention);
         }
+        Activations.free(hidden, cell, gateWeights, gateBias);
+        gateBiases.close();
+        return maps;
+    }
 
-        Tensor x = torch.relu(conv1.forward(torch.cat(new TensorVector(image, attention), 1)));
-        Tensor res1 = x;
-        x = torch.relu(conv2.forward(x));
-        x = torch.relu(conv3.forward(x));
-        Tensor res2 = x;
-        x = torch.relu(conv4.forward(x));
-        x = torch.relu(conv5.forward(x));
-        x = torch.relu(conv6.forward(x));
+    /** The contextual autoencoder on the image and the final map: the 1/4- and 1/2-scale frames and the image. */
+    private GeneratorOutput autoencoder(Tensor image, List<Tensor> maps, Activations act) {
+        Tensor input = Activations.cat(image, maps.get(maps.size() - 1));
+        Tensor res1 = Activations.consumingConvRelu(conv1, input);
+        Tensor x = Activations.convRelu(conv2, res1);
+        Tensor res2 = Activations.consumingConvRelu(conv3, x);
+        x = Activations.convRelu(conv4, res2);
+        x = Activations.consumingConvRelu(conv5, x);
+        x = Activations.consumingConvRelu(conv6, x);
         for (Conv d : diconv) {
-            x = torch.relu(d.forward(x));
+            x = Activations.consumingConvRelu(d, x);
         }
-        x = torch.relu(conv7.forward(x));
-        x = torch.relu(conv8.forward(x));
-        Tensor quarter = torch.relu(outframe1.forward(x));
-        x = upsample(deconv1, x).add(res2);
-        x = torch.relu(conv9.forward(x));
-        Tensor half = torch.relu(outframe2.forward(x));
-        x = upsample(deconv2, x).add(res1);
-        x = torch.relu(conv10.forward(x));
+        x = Activations.consumingConvRelu(conv7, x);
+        x = Activations.consumingConvRelu(conv8, x);
+        Tensor quarter = Activations.convRelu(outframe1, x);
+        x = act.consumingSum(consumingUpsample(deconv1, x), res2);
+        res2.close();
+        x = Activations.consumingConvRelu(conv9, x);
+        Tensor half = Activations.convRelu(outframe2, x);
+        x = act.consumingSum(consumingUpsample(deconv2, x), res1);
+        res1.close();
+        x = Activations.consumingConvRelu(conv10, x);
         Tensor derained = output.forward(x);
+        x.close();
         return new GeneratorOutput(maps, quarter, half, derained);
     }
 
-    /** Transposed conv, reflection pad (left 1, top 1), 2×2 average pool with stride 1, ReLU: as released. */
-    private static Tensor upsample(Conv deconv, Tensor x) {
+    /**
+     * Transposed conv, reflection pad (left 1, top 1), 2×2 average pool with stride 1, ReLU: as released.
+     * Frees {@code x}.
+     */
+    private static Tensor consumingUpsample(Conv deconv, Tensor x) {
         Tensor y = deconv.forward(x);
-        y = torch.reflection_pad2d(y, 1, 0, 1, 0);
-        y = torch.avg_pool2d(y, new long[] {2, 2}, new long[] {1, 1}, new long[] {0, 0}, false, true,
+        x.close();
+        Tensor padded = torch.reflection_pad2d(y, 1, 0, 1, 0);
+        y.close();
+        Tensor pooled = torch.avg_pool2d(padded, new long[] {2, 2}, new long[] {1, 1}, new long[] {0, 0}, false, true,
                 new org.bytedeco.pytorch.LongOptional());
-        return torch.relu(y);
+        padded.close();
+        pooled.relu_();
+        return pooled;
     }
 }

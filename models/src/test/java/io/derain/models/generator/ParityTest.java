@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.derain.models.restore.GeneratorModel;
 import io.derain.models.restore.ModelCatalog;
+import io.derain.models.restore.RestorationModel;
+import org.bytedeco.pytorch.Device;
 import io.derain.models.weights.PythonFixtures;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +46,35 @@ class ParityTest {
                 compare("image.bin", out.image(), report);
                 assertEquals(List.of(), report, "outputs differing from PyTorch by more than " + TOLERANCE);
             }
+        }
+    }
+
+    /**
+     * The inference path (weights and input in channels-last layout, intermediates overwritten in place) and
+     * the training path (autograd on, nothing in place) agree with PyTorch too.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"inference", "autograd"})
+    void everyExecutionPathMatchesPyTorch(String path) {
+        try (GeneratorModel model = ModelCatalog.fromWeights(PythonFixtures.file("gen_zip.pt"), "gen_zip.pt");
+             PointerScope scope = new PointerScope()) {
+            List<String> report = new ArrayList<>();
+            if (path.equals("inference")) {
+                model.to(new Device(torch.DeviceType.CPU), torch.ScalarType.Float);
+                try (InferenceMode guard = new InferenceMode()) {
+                    RestorationModel.Restoration r = model.restore(tensor("input.bin", 1, 3, 24, 32));
+                    compare("attention4.bin", r.attention(), report);
+                    compare("image.bin", r.image(), report);
+                }
+            } else {
+                Tensor input = tensor("input.bin", 1, 3, 24, 32);
+                GeneratorOutput out = model.generator().forward(input);
+                assertTrue(out.image().requires_grad(), "autograd records the pass");
+                for (int t = 0; t < 4; t++) compare("attention" + (t + 1) + ".bin", out.attentionMaps().get(t).detach(), report);
+                compare("image.bin", out.image().detach(), report);
+                out.image().sum().backward(); // the graph is intact although every intermediate handle was freed
+            }
+            assertEquals(List.of(), report, "outputs differing from PyTorch by more than " + TOLERANCE);
         }
     }
 
