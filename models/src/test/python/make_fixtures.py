@@ -10,7 +10,9 @@ import sys
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, '../../main/resources/io/derain/models/reference'))
 from attentive_generator import AttentiveGenerator  # noqa: E402
 from legacy_save import save_legacy, save_torch_legacy  # noqa: E402
 

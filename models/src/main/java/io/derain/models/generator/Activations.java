@@ -17,14 +17,27 @@ import org.bytedeco.pytorch.global.torch;
  */
 final class Activations {
     private final boolean inPlace;
+    /** Null unless the pass is profiled. */
+    private final ForwardProfile profile;
 
-    private Activations(boolean inPlace) {
+    private Activations(boolean inPlace, ForwardProfile profile) {
         this.inPlace = inPlace;
+        this.profile = profile;
+        if (profile != null) profile.start();
     }
 
-    /** For the calling thread's autograd state (off under an InferenceMode or NoGradGuard). */
-    static Activations forCurrentMode() {
-        return new Activations(!GradMode.is_enabled());
+    /**
+     * For the calling thread's autograd state (off under an InferenceMode or NoGradGuard).
+     *
+     * @param profile where to charge each part's time, or null
+     */
+    static Activations forCurrentMode(ForwardProfile profile) {
+        return new Activations(!GradMode.is_enabled(), profile);
+    }
+
+    /** Ends a part of the pass (for the profile, if any). */
+    void mark(String part) {
+        if (profile != null) profile.mark(part);
     }
 
     /** conv(x) then ReLU; x is kept. ReLU can always run in place: convolutions do not keep their output. */

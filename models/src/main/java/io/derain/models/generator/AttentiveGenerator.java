@@ -20,6 +20,8 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class AttentiveGenerator extends Module {
     private final GeneratorConfig config;
+    /** Profile part names of the recurrent steps. */
+    private final String[] stepParts;
     /**
      * The Sequential-like containers that give parameters their released names. Held here because
      * libtorch calls back into their Java peers (train(), eval()), which must not be garbage collected.
@@ -40,6 +42,8 @@ public final class AttentiveGenerator extends Module {
     public AttentiveGenerator(GeneratorConfig config) {
         Natives.ensureLoaded();
         this.config = config;
+        this.stepParts = new String[config.steps()];
+        for (int i = 0; i < stepParts.length; i++) stepParts[i] = "recurrent step " + (i + 1);
         int r = config.recurrentChannels();
         int w1 = config.width1(), w2 = config.width2(), w3 = config.width3();
 
@@ -98,11 +102,16 @@ public final class AttentiveGenerator extends Module {
      * outputs belong to the caller's scope; every intermediate is freed before this returns ({@link Activations}).
      */
     public GeneratorOutput forward(Tensor image) {
+        return forward(image, null);
+    }
+
+    /** As {@link #forward(Tensor)}, charging the time of each part to {@code profile} (null: none). */
+    public GeneratorOutput forward(Tensor image, ForwardProfile profile) {
         long h = image.size(2), w = image.size(3);
         if (h % 4 != 0 || w % 4 != 0) {
             throw new IllegalArgumentException("input height and width must be multiples of 4, got " + h + "x" + w);
         }
-        Activations act = Activations.forCurrentMode();
+        Activations act = Activations.forCurrentMode(profile);
         List<Tensor> maps = attentiveRecurrent(image, act);
         return autoencoder(image, maps, act);
     }
@@ -150,6 +159,7 @@ public final class AttentiveGenerator extends Module {
             o.close();
             attention = detConvMask.forward(hidden);
             maps.add(attention);
+            act.mark(stepParts[step]);
         }
         Activations.free(hidden, cell, gateWeights, gateBias);
         gateBiases.close();
@@ -160,8 +170,10 @@ public final class AttentiveGenerator extends Module {
     private GeneratorOutput autoencoder(Tensor image, List<Tensor> maps, Activations act) {
         Tensor input = Activations.cat(image, maps.get(maps.size() - 1));
         Tensor res1 = Activations.consumingConvRelu(conv1, input);
+        act.mark("autoencoder 1/1");
         Tensor x = Activations.convRelu(conv2, res1);
         Tensor res2 = Activations.consumingConvRelu(conv3, x);
+        act.mark("autoencoder 1/2");
         x = Activations.convRelu(conv4, res2);
         x = Activations.consumingConvRelu(conv5, x);
         x = Activations.consumingConvRelu(conv6, x);
@@ -171,15 +183,18 @@ public final class AttentiveGenerator extends Module {
         x = Activations.consumingConvRelu(conv7, x);
         x = Activations.consumingConvRelu(conv8, x);
         Tensor quarter = Activations.convRelu(outframe1, x);
+        act.mark("autoencoder 1/4");
         x = act.consumingSum(consumingUpsample(deconv1, x), res2);
         res2.close();
         x = Activations.consumingConvRelu(conv9, x);
         Tensor half = Activations.convRelu(outframe2, x);
+        act.mark("autoencoder 1/2");
         x = act.consumingSum(consumingUpsample(deconv2, x), res1);
         res1.close();
         x = Activations.consumingConvRelu(conv10, x);
         Tensor derained = output.forward(x);
         x.close();
+        act.mark("autoencoder 1/1");
         return new GeneratorOutput(maps, quarter, half, derained);
     }
 

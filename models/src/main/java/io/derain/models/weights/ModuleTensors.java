@@ -8,11 +8,11 @@ import org.bytedeco.pytorch.StringTensorDictItem;
 import org.bytedeco.pytorch.Tensor;
 
 /** Enumerates a module's parameters and buffers by their dotted names, as state_dict() names them. */
-final class ModuleTensors {
+public final class ModuleTensors {
     private ModuleTensors() {}
 
     /** Calls {@code action} with each parameter, then each buffer, as a new handle the receiver owns. */
-    static void forEach(Module module, BiConsumer<String, Tensor> action) {
+    public static void forEach(Module module, BiConsumer<String, Tensor> action) {
         try (StringTensorDict parameters = module.named_parameters(true)) {
             forEach(parameters, action);
         }

@@ -15,29 +15,45 @@ import java.util.stream.Stream;
 public final class CpuFeatures {
     private static final Path CPU_INFO = Path.of("/proc/cpuinfo");
     private final Set<String> flags;
+    private final String model;
 
-    private CpuFeatures(Set<String> flags) {
+    private CpuFeatures(Set<String> flags, String model) {
         this.flags = flags;
+        this.model = model;
     }
 
     /** This machine's flags; none known where /proc/cpuinfo is missing (not Linux). */
     public static CpuFeatures host() {
-        try (Stream<String> lines = Files.lines(CPU_INFO)) {
-            return of(lines.filter(l -> l.startsWith("flags")).findFirst().orElse(""));
+        try {
+            java.util.List<String> lines = Files.readAllLines(CPU_INFO);
+            String model = lines.stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+            return of(lines.stream().filter(l -> l.startsWith("flags")).findFirst().orElse(""), model);
         } catch (IOException | RuntimeException e) {
-            return new CpuFeatures(Set.of());
+            return new CpuFeatures(Set.of(), "unknown CPU");
         }
     }
 
     /** From a {@code flags : a b c} line of /proc/cpuinfo. */
     static CpuFeatures of(String flagsLine) {
+        return of(flagsLine, "unknown CPU");
+    }
+
+    private static CpuFeatures of(String flagsLine, String model) {
         String values = flagsLine.contains(":") ? flagsLine.substring(flagsLine.indexOf(':') + 1) : flagsLine;
-        return new CpuFeatures(Stream.of(values.trim().split("\\s+")).filter(f -> !f.isEmpty()).collect(Collectors.toSet()));
+        return new CpuFeatures(Stream.of(values.trim().split("\\s+")).filter(f -> !f.isEmpty()).collect(Collectors.toSet()), model);
     }
 
     /** Whether the flags are known at all (false: nothing can be said). */
     public boolean known() {
         return !flags.isEmpty();
+    }
+
+    /** For benchmark reports: the model name and its widest vector units, e.g. "AMD EPYC (AVX2)". */
+    public String describe() {
+        String units = flags.contains("amx_tile") ? "AVX-512, AMX" : flags.contains("avx512f") ? "AVX-512"
+                : flags.contains("avx2") ? "AVX2" : known() ? "no AVX2" : "flags unknown";
+        return model + " (" + units + ")";
     }
 
     /** Whether bf16 arithmetic has hardware support that libtorch's CPU kernels use. */

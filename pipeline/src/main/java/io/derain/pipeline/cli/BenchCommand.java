@@ -353,7 +353,7 @@ final class BenchCommand implements Callable<Integer> {
         return ratio == null ? "n/a" : String.format("%.0f%%", 100 * ((Number) ratio).doubleValue());
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException ignored) {

@@ -3,7 +3,8 @@
 Written from docs/attentive-generator.md; where the doc is silent it follows the released
 DeRaindrop generator. Module names and registration order match the released gen.pkl, so
 state_dict() names and order are those of the paper's weights. The widths are parameters so a
-smaller "lite" network can be built for fast tests; conv10 narrows to widths[0] // 2 (32 in the paper).
+smaller "lite" network can be built too; conv10 narrows to widths[0] // 2 (32 in the paper).
+The tests' fixtures (models/src/test/python) and `derain bench-model --eager` both run this definition.
 """
 import torch
 import torch.nn as nn
@@ -21,14 +22,15 @@ def _deconv(cin, cout):
 
 
 class AttentiveGenerator(nn.Module):
-    def __init__(self, recurrent=32, steps=4, widths=(64, 128, 256)):
+    def __init__(self, recurrent=32, steps=4, widths=(64, 128, 256), blocks=5):
         super().__init__()
         r = recurrent
         w1, w2, w3 = widths
         self.recurrent = r
         self.steps = steps
+        self.blocks = blocks
         self.det_conv0 = nn.Sequential(_conv(4, r), nn.ReLU())
-        for k in range(1, 6):
+        for k in range(1, blocks + 1):
             setattr(self, 'det_conv%d' % k, nn.Sequential(_conv(r, r), nn.ReLU(), _conv(r, r), nn.ReLU()))
         self.conv_i = nn.Sequential(_conv(2 * r, r), nn.Sigmoid())
         self.conv_f = nn.Sequential(_conv(2 * r, r), nn.Sigmoid())
@@ -61,7 +63,7 @@ class AttentiveGenerator(nn.Module):
         masks = []
         for _ in range(self.steps):
             x = self.det_conv0(torch.cat((image, mask), 1))
-            for k in range(1, 6):
+            for k in range(1, self.blocks + 1):
                 x = F.relu(getattr(self, 'det_conv%d' % k)(x) + x)
             z = torch.cat((x, h), 1)
             i, f = self.conv_i(z), self.conv_f(z)
