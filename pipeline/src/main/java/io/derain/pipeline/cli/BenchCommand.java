@@ -272,6 +272,8 @@ final class BenchCommand implements Callable<Integer> {
         r.put("operator", operator.describe());
         r.put("batch", operator.maxBatch());
         r.put("cores", Runtime.getRuntime().availableProcessors());
+        r.put("cpu", io.derain.operators.derain.CpuFeatures.host().describe());
+        r.put("allocator", ProcessMemory.allocator());
         r.put("model_only_fps", modelOnly.fps());
         r.put("model_only_seconds", modelOnly.seconds());
         r.put("end_to_end_fps", endToEnd.framesPerSecond());
@@ -316,8 +318,8 @@ final class BenchCommand implements Callable<Integer> {
 
     private void printText(PrintWriter out, Map<String, Object> r, ModelOnly modelOnly, JobReport endToEnd,
                            JobReport identity, FfmpegRun ffmpeg) {
-        out.printf("derain bench: %s, %sx%s, %d frames, %s, %d cores%n", r.get("input"), r.get("width"), r.get("height"),
-                modelOnly.frames(), r.get("operator"), r.get("cores"));
+        out.printf("derain bench: %s, %sx%s, %d frames, %s, %d cores of %s, %s%n", r.get("input"), r.get("width"),
+                r.get("height"), modelOnly.frames(), r.get("operator"), r.get("cores"), r.get("cpu"), r.get("allocator"));
         out.printf("  model only   %8.2f fps  (%.2f s, after a warm-up batch of %d)%n", modelOnly.fps(),
                 modelOnly.seconds(), modelOnly.warmupFrames());
         out.printf("  end to end   %8.2f fps  (%.2f s; %s of model only)%n", endToEnd.framesPerSecond(),

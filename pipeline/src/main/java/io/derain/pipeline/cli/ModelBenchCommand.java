@@ -80,8 +80,8 @@ final class ModelBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int[] wh = parseSize(size);
-        int width = wh[0], height = wh[1];
+        FrameSizeOption frameSize = FrameSizeOption.parse("--size", size, 4);
+        int width = frameSize.width(), height = frameSize.height();
         if (frames < 1) throw new SettingsException("--frames must be at least 1");
         if (threads < 0) throw new SettingsException("--threads must not be negative");
         ComputeDevice.select(ComputeDevice.Kind.CPU, threads);
@@ -96,7 +96,7 @@ final class ModelBenchCommand implements Callable<Integer> {
             r.put("width", width);
             r.put("height", height);
             r.put("frames", frames);
-            r.put("huge_pages", System.getenv("THP_MEM_ALLOC_ENABLE"));
+            r.put("allocator", ProcessMemory.allocator());
             EagerReference.Result eagerRun = null;
             if (eager) {
                 Path dir = Files.createTempDirectory("derain-bench-model");
@@ -185,17 +185,6 @@ final class ModelBenchCommand implements Callable<Integer> {
         return max;
     }
 
-    private static int[] parseSize(String s) {
-        String[] p = s.toLowerCase(Locale.ROOT).split("x");
-        try {
-            int w = Integer.parseInt(p[0]), h = Integer.parseInt(p[1]);
-            if (p.length == 2 && w >= 4 && h >= 4 && w % 4 == 0 && h % 4 == 0) return new int[] {w, h};
-        } catch (RuntimeException e) {
-            // reported below
-        }
-        throw new SettingsException("--size: expected WxH, multiples of 4, such as 640x360; got '" + s + "'");
-    }
-
     private void print(Map<String, Object> r) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -203,9 +192,8 @@ final class ModelBenchCommand implements Callable<Integer> {
             out.flush();
             return;
         }
-        out.printf("derain bench-model: %s, %dx%d, fp32, %d threads, %d frames after a warm-up, on %s%s%n", r.get("model"),
-                r.get("width"), r.get("height"), r.get("threads"), r.get("frames"), r.get("cpu"),
-                r.get("huge_pages") == null ? "; THP_MEM_ALLOC_ENABLE unset (the launcher sets it)" : "");
+        out.printf("derain bench-model: %s, %dx%d, fp32, %d threads, %d frames after a warm-up, on %s, %s%n", r.get("model"),
+                r.get("width"), r.get("height"), r.get("threads"), r.get("frames"), r.get("cpu"), r.get("allocator"));
         double ds = (Double) r.get("derain_seconds_per_frame");
         out.printf("  derain          %8.3f s/frame  %7.3f fps  peak RSS %6.2f GiB%n", ds, 1 / ds,
                 gib(r.get("derain_peak_rss_bytes")));

@@ -19,6 +19,23 @@ public final class ProcessMemory {
     /** Resident set size now (VmRSS), in bytes. */
     public static long rssBytes() { return field("VmRSS:"); }
 
+    /**
+     * The native allocator serving libtorch, for benchmark reports: "tcmalloc" or "jemalloc" when preloaded,
+     * else "glibc malloc"; with "+ huge pages" when libtorch was asked for them (THP_MEM_ALLOC_ENABLE).
+     */
+    public static String allocator() {
+        String malloc = "glibc malloc";
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            String found = lines.map(l -> l.contains("libtcmalloc") ? "tcmalloc" : l.contains("libjemalloc") ? "jemalloc" : null)
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            if (found != null) malloc = found;
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        String thp = System.getenv("THP_MEM_ALLOC_ENABLE");
+        return malloc + (thp != null && !thp.equals("0") ? " + huge pages" : "");
+    }
+
     private static long field(String name) {
         try {
             for (String line : Files.readAllLines(STATUS)) {
