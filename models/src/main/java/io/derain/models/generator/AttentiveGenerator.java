@@ -169,6 +169,11 @@ public final class AttentiveGenerator extends Module {
     /** The contextual autoencoder on the image and the final map: the 1/4- and 1/2-scale frames and the image. */
     private GeneratorOutput autoencoder(Tensor image, List<Tensor> maps, Activations act) {
         Tensor input = Activations.cat(image, maps.get(maps.size() - 1));
+        // The autoencoder's wide layers run faster channels-last (oneDNN's native layout: no reorder around each
+        // convolution); the recurrent part's few channels run faster as they are (measured: README, "Performance").
+        Tensor channelsLast = input.contiguous(torch.MemoryFormat.ChannelsLast);
+        input.close();
+        input = channelsLast;
         Tensor res1 = Activations.consumingConvRelu(conv1, input);
         act.mark("autoencoder 1/1");
         Tensor x = Activations.convRelu(conv2, res1);

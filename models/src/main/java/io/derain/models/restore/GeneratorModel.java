@@ -37,7 +37,7 @@ public final class GeneratorModel implements RestorationModel {
 
     @Override
     public Restoration restore(Tensor image) {
-        GeneratorOutput out = generator.forward(image.contiguous(torch.MemoryFormat.ChannelsLast));
+        GeneratorOutput out = generator.forward(image);
         return new Restoration(out.image(), out.finalAttention());
     }
 
@@ -49,11 +49,6 @@ public final class GeneratorModel implements RestorationModel {
     @Override
     public void to(Device device, torch.ScalarType dtype) {
         generator.to(device, dtype, false);
-        var all = generator.parameters();
-        for (long i = 0; i < all.size(); i++) {
-            Tensor p = all.get(i);
-            if (p.dim() == 4) p.__dispatch_set_data(p.contiguous(torch.MemoryFormat.ChannelsLast));
-        }
     }
 
     @Override
