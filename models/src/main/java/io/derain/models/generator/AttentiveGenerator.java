@@ -112,7 +112,11 @@ public final class AttentiveGenerator extends Module {
             throw new IllegalArgumentException("input height and width must be multiples of 4, got " + h + "x" + w);
         }
         Activations act = Activations.forCurrentMode(profile);
-        List<Tensor> maps = attentiveRecurrent(image, act);
+        // The recurrent part's few channels run faster in NCHW, the autoencoder's many channels-last (oneDNN's
+        // native layout: no reorder around each convolution); the caller's frame may come in either.
+        Tensor nchw = image.contiguous();
+        List<Tensor> maps = attentiveRecurrent(nchw, act);
+        nchw.close();
         return autoencoder(image, maps, act);
     }
 
@@ -122,13 +126,18 @@ public final class AttentiveGenerator extends Module {
         int r = config.recurrentChannels();
         List<Tensor> maps = new ArrayList<>(config.steps());
         Tensor attention = torch.full(new long[] {n, 1, h, w}, new org.bytedeco.pytorch.Scalar(0.5), image.options());
-        Tensor hidden = torch.zeros(new long[] {n, r, h, w}, image.options());
-        Tensor cell = torch.zeros(new long[] {n, r, h, w}, image.options());
+        Tensor hidden = null, cell = null; // zero before the first step, which therefore skips them
         // The four LSTM gates read the same input: one convolution with their weights stacked reads it once
         // instead of four times (same arithmetic per output channel, same gradients to each gate's weights).
         Tensor gateWeights = Activations.cat0(convI.weight(), convF.weight(), convG.weight(), convO.weight());
         Tensor gateBias = Activations.cat0(convI.bias().get(), convF.bias().get(), convG.bias().get(), convO.bias().get());
         TensorOptional gateBiases = new TensorOptional(gateBias);
+        // The first step's state is zero: its half of the gates' input adds nothing, and the forget gate multiplies
+        // zero. So it convolves the features alone, with their half of the input, forget gate's rows left out.
+        Tensor firstGateWeights = Activations.cat0(convI.weight().narrow(1, 0, r), convG.weight().narrow(1, 0, r),
+                convO.weight().narrow(1, 0, r));
+        Tensor firstGateBias = Activations.cat0(convI.bias().get(), convG.bias().get(), convO.bias().get());
+        TensorOptional firstGateBiases = new TensorOptional(firstGateBias);
         for (int step = 0; step < config.steps(); step++) {
             Tensor input = Activations.cat(image, attention);
             if (step == 0) attention.close(); // the initial map; the later ones are outputs
@@ -141,19 +150,31 @@ public final class AttentiveGenerator extends Module {
                 x.close();
                 x = y;
             }
-            Tensor z = Activations.cat(x, hidden);
+            Tensor gates;
+            if (step == 0) {
+                gates = convI.forward(x, firstGateWeights, firstGateBiases); // i, g, o
+            } else {
+                Tensor z = Activations.cat(x, hidden);
+                gates = convI.forward(z, gateWeights, gateBiases);
+                z.close();
+            }
             x.close();
-            Tensor gates = convI.forward(z, gateWeights, gateBiases);
-            z.close();
             Tensor i = act.consumingSigmoid(gates.narrow(1, 0, r));
-            Tensor f = act.consumingSigmoid(gates.narrow(1, r, r));
-            Tensor g = act.consumingTanh(gates.narrow(1, 2L * r, r));
-            Tensor o = act.consumingSigmoid(gates.narrow(1, 3L * r, r));
-            gates.close(); // its storage lives on in the gate views until they are freed below
-            Tensor next = f.mul(cell); // a tensor of its own (not a view of the gates), so they can be freed
-            Tensor ig = act.consumingProduct(i, g);
-            next.add_(ig);
-            Activations.free(ig, f, g, cell, hidden);
+            Tensor g = act.consumingTanh(gates.narrow(1, (step == 0 ? 1L : 2L) * r, r));
+            Tensor o = act.consumingSigmoid(gates.narrow(1, (step == 0 ? 2L : 3L) * r, r));
+            Tensor next;
+            if (step == 0) {
+                next = i.mul(g); // a tensor of its own (not a view of the gates), so they can be freed
+                Activations.free(i, g);
+            } else {
+                Tensor f = act.consumingSigmoid(gates.narrow(1, r, r));
+                next = f.mul(cell); // a tensor of its own (not a view of the gates), so they can be freed
+                Tensor ig = act.consumingProduct(i, g);
+                next.add_(ig);
+                Activations.free(ig, f, g);
+            }
+            gates.close(); // its storage lived on in the gate views until they were freed above
+            if (step > 0) Activations.free(cell, hidden);
             cell = next;
             hidden = act.consumingProduct(torch.tanh(cell), o);
             o.close();
@@ -161,16 +182,15 @@ public final class AttentiveGenerator extends Module {
             maps.add(attention);
             act.mark(stepParts[step]);
         }
-        Activations.free(hidden, cell, gateWeights, gateBias);
+        Activations.free(hidden, cell, firstGateWeights, firstGateBias, gateWeights, gateBias);
         gateBiases.close();
+        firstGateBiases.close();
         return maps;
     }
 
     /** The contextual autoencoder on the image and the final map: the 1/4- and 1/2-scale frames and the image. */
     private GeneratorOutput autoencoder(Tensor image, List<Tensor> maps, Activations act) {
         Tensor input = Activations.cat(image, maps.get(maps.size() - 1));
-        // The autoencoder's wide layers run faster channels-last (oneDNN's native layout: no reorder around each
-        // convolution); the recurrent part's few channels run faster as they are (measured: README, "Performance").
         Tensor channelsLast = input.contiguous(torch.MemoryFormat.ChannelsLast);
         input.close();
         input = channelsLast;
