@@ -1,6 +1,7 @@
 package io.derain.models.generator;
 
 import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -16,6 +17,9 @@ import org.bytedeco.pytorch.global.torch;
  * their Java handles are closed, so freeing handles is safe in both modes).
  */
 final class Activations {
+    // Process-lifetime constants, shared by every pass on every thread.
+    private static final Scalar TWO = constant(2.0);
+    private static final Scalar ONE = constant(1.0);
     private final boolean inPlace;
     /** Null unless the pass is profiled. */
     private final ForwardProfile profile;
@@ -33,6 +37,13 @@ final class Activations {
      */
     static Activations forCurrentMode(ForwardProfile profile) {
         return new Activations(!GradMode.is_enabled(), profile);
+    }
+
+    /** A scalar never freed, even when first made inside a caller's PointerScope (which would free it). */
+    private static Scalar constant(double value) {
+        Scalar s = new Scalar(value);
+        s.retainReference();
+        return s;
     }
 
     /** Ends a part of the pass (for the profile, if any). */
@@ -87,14 +98,25 @@ final class Activations {
         return s;
     }
 
-    /** tanh(x), freeing x. */
+    /**
+     * tanh(x), freeing x. Without autograd as 2·sigmoid(2x) − 1 (within 2e-7 of tanh): libtorch's CPU tanh
+     * takes about twice as long as those four passes together.
+     */
     Tensor consumingTanh(Tensor x) {
         if (inPlace) {
-            x.tanh_();
+            x.mul_(TWO).sigmoid_().mul_(TWO).sub_(ONE);
             return x;
         }
         Tensor t = torch.tanh(x);
         x.close();
+        return t;
+    }
+
+    /** tanh(x), x kept. */
+    Tensor tanh(Tensor x) {
+        if (!inPlace) return torch.tanh(x);
+        Tensor t = x.mul(TWO);
+        t.sigmoid_().mul_(TWO).sub_(ONE);
         return t;
     }
 

@@ -176,7 +176,7 @@ public final class AttentiveGenerator extends Module {
             gates.close(); // its storage lived on in the gate views until they were freed above
             if (step > 0) Activations.free(cell, hidden);
             cell = next;
-            hidden = act.consumingProduct(torch.tanh(cell), o);
+            hidden = act.consumingProduct(act.tanh(cell), o);
             o.close();
             attention = detConvMask.forward(hidden);
             maps.add(attention);
