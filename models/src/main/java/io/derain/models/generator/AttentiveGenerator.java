@@ -153,12 +153,14 @@ public final class AttentiveGenerator extends Module {
             Tensor gates;
             if (step == 0) {
                 gates = convI.forward(x, firstGateWeights, firstGateBiases); // i, g, o
+                x.close();
             } else {
+                // The features and the hidden state are freed before the widest layer of the step runs.
                 Tensor z = Activations.cat(x, hidden);
+                Activations.free(x, hidden);
                 gates = convI.forward(z, gateWeights, gateBiases);
                 z.close();
             }
-            x.close();
             Tensor i = act.consumingSigmoid(gates.narrow(1, 0, r));
             Tensor g = act.consumingTanh(gates.narrow(1, (step == 0 ? 1L : 2L) * r, r));
             Tensor o = act.consumingSigmoid(gates.narrow(1, (step == 0 ? 2L : 3L) * r, r));
@@ -174,7 +176,7 @@ public final class AttentiveGenerator extends Module {
                 Activations.free(ig, f, g);
             }
             gates.close(); // its storage lived on in the gate views until they were freed above
-            if (step > 0) Activations.free(cell, hidden);
+            if (step > 0) cell.close();
             cell = next;
             hidden = act.consumingProduct(act.tanh(cell), o);
             o.close();
