@@ -41,8 +41,8 @@ public final class AttentionGate {
     private final boolean enabled;
     private final int grow;
     private final double gain;
-    // max_pool2d arguments, made once: the filter runs as a row pass and a column pass (2k instead of k² reads).
-    private final long[] rowKernel, columnKernel, rowPadding, columnPadding, unit = {1, 1};
+    /** The widening: a row pass and a column pass, null when there is none. */
+    private final SlidingMax widening;
 
     private AttentionGate(boolean enabled, int grow, double gain) {
         if (grow < 0) throw new SettingsException("the gate's widening must not be negative: " + grow);
@@ -52,11 +52,7 @@ public final class AttentionGate {
         this.enabled = enabled;
         this.grow = grow;
         this.gain = gain;
-        int side = 2 * grow + 1;
-        this.rowKernel = new long[] {1, side};
-        this.columnKernel = new long[] {side, 1};
-        this.rowPadding = new long[] {0, grow};
-        this.columnPadding = new long[] {grow, 0};
+        this.widening = grow > 0 ? new SlidingMax(grow) : null;
     }
 
     /** Gated, the map widened by {@code pixels} (0: the map as it is), gain 1. */
@@ -85,11 +81,7 @@ public final class AttentionGate {
      */
     Tensor blend(Tensor input, Tensor attention, Tensor restored, Scalar gainScalar, ScalarOptional zero, ScalarOptional one) {
         if (!enabled || attention == null) return restored;
-        Tensor g = attention;
-        if (grow > 0) {
-            g = torch.max_pool2d(g, rowKernel, unit, rowPadding, unit, false);
-            g = torch.max_pool2d(g, columnKernel, unit, columnPadding, unit, false);
-        }
+        Tensor g = widening == null ? attention : widening.apply(attention);
         // Never in place on the model's own map: it also leaves the operator with the frame.
         g = gain == 1 ? g.clamp(zero, one) : g.mul(gainScalar).clamp_(zero, one);
         return input.add(restored.sub(input).mul_(g));
