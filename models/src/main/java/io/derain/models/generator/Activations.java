@@ -39,11 +39,17 @@ final class Activations {
         return new Activations(!GradMode.is_enabled(), profile);
     }
 
-    /** A scalar never freed, even when first made inside a caller's PointerScope (which would free it). */
     private static Scalar constant(double value) {
-        Scalar s = new Scalar(value);
-        s.retainReference();
-        return s;
+        return constant(new Scalar(value));
+    }
+
+    /**
+     * {@code p}, never freed: for process-lifetime constants, which may first be made inside a caller's
+     * PointerScope (whose close would otherwise free them).
+     */
+    static <P extends org.bytedeco.javacpp.Pointer> P constant(P p) {
+        p.retainReference();
+        return p;
     }
 
     /** Ends a part of the pass (for the profile, if any). */

@@ -19,6 +19,9 @@ import org.bytedeco.pytorch.global.torch;
  * default init): load trained weights before use, or train.
  */
 public final class AttentiveGenerator extends Module {
+    private static final TensorOptional NO_BIAS = Activations.constant(new TensorOptional());
+    private static final long[] UNIT = {1, 1};
+    private static final long[] CHANNELS = {1};
     private final GeneratorConfig config;
     /** Profile part names of the recurrent steps. */
     private final String[] stepParts;
@@ -138,6 +141,7 @@ public final class AttentiveGenerator extends Module {
                 convO.weight().narrow(1, 0, r));
         Tensor firstGateBias = Activations.cat0(convI.bias().get(), convG.bias().get(), convO.bias().get());
         TensorOptional firstGateBiases = new TensorOptional(firstGateBias);
+        Tensor maskWeights = detConvMask.weight().view(r, 1, 3, 3); // 1×r×3×3 as r depthwise filters
         for (int step = 0; step < config.steps(); step++) {
             Tensor input = Activations.cat(image, attention);
             if (step == 0) attention.close(); // the initial map; the later ones are outputs
@@ -180,14 +184,27 @@ public final class AttentiveGenerator extends Module {
             cell = next;
             hidden = act.consumingProduct(act.tanh(cell), o);
             o.close();
-            attention = detConvMask.forward(hidden);
+            attention = mask(hidden, maskWeights);
             maps.add(attention);
             act.mark(stepParts[step]);
         }
-        Activations.free(hidden, cell, firstGateWeights, firstGateBias, gateWeights, gateBias);
+        Activations.free(hidden, cell, firstGateWeights, firstGateBias, gateWeights, gateBias, maskWeights);
         gateBiases.close();
         firstGateBiases.close();
         return maps;
+    }
+
+    /**
+     * The attention map from the hidden state: det_conv_mask's r→1 convolution, run as r depthwise 3×3
+     * convolutions summed over the channels plus the bias. The same sums in another order; libtorch's kernels
+     * for a single output channel take over twice as long (4.7 against 1.9 ms for r = 8 at 640×360).
+     */
+    private Tensor mask(Tensor hidden, Tensor depthwise) {
+        Tensor perChannel = torch.conv2d(hidden, depthwise, NO_BIAS, UNIT, UNIT, UNIT, config.recurrentChannels());
+        Tensor map = perChannel.sum(CHANNELS, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+        perChannel.close();
+        map.add_(detConvMask.bias().get());
+        return map;
     }
 
     /** The contextual autoencoder on the image and the final map: the 1/4- and 1/2-scale frames and the image. */
