@@ -129,18 +129,19 @@ public final class AttentiveGenerator extends Module {
         int r = config.recurrentChannels();
         List<Tensor> maps = new ArrayList<>(config.steps());
         Tensor attention = torch.full(new long[] {n, 1, h, w}, new org.bytedeco.pytorch.Scalar(0.5), image.options());
-        Tensor hidden = null, cell = null; // zero before the first step, which therefore skips them
-        // The four LSTM gates read the same input: one convolution with their weights stacked reads it once
-        // instead of four times (same arithmetic per output channel, same gradients to each gate's weights).
-        Tensor gateWeights = Activations.cat0(convI.weight(), convF.weight(), convG.weight(), convO.weight());
-        Tensor gateBias = Activations.cat0(convI.bias().get(), convF.bias().get(), convG.bias().get(), convO.bias().get());
-        TensorOptional gateBiases = new TensorOptional(gateBias);
-        // The first step's state is zero: its half of the gates' input adds nothing, and the forget gate multiplies
-        // zero. So it convolves the features alone, with their half of the input, forget gate's rows left out.
-        Tensor firstGateWeights = Activations.cat0(convI.weight().narrow(1, 0, r), convG.weight().narrow(1, 0, r),
+        State state = null; // zero before the first step, which therefore skips it
+        // The LSTM's four gates read the same input. The first step's input state is zero: its half of the
+        // gates' input adds nothing and the forget gate multiplies zero, so that step convolves the features
+        // alone, with their half of the input weights, forget gate's rows left out.
+        Tensor firstWeights = Activations.cat0(convI.weight().narrow(1, 0, r), convG.weight().narrow(1, 0, r),
                 convO.weight().narrow(1, 0, r));
-        Tensor firstGateBias = Activations.cat0(convI.bias().get(), convG.bias().get(), convO.bias().get());
-        TensorOptional firstGateBiases = new TensorOptional(firstGateBias);
+        Gates first = new Gates(firstWeights, Activations.cat0(convI.bias().get(), convG.bias().get(), convO.bias().get()));
+        // Later steps: two convolutions, [i, g] then [f, o], so that the first pair is reduced to i·g before the
+        // second pair exists; the step's memory peak is then 6r channels at full resolution instead of 7r.
+        Gates inputGates = new Gates(Activations.cat0(convI.weight(), convG.weight()),
+                Activations.cat0(convI.bias().get(), convG.bias().get()));
+        Gates keepGates = new Gates(Activations.cat0(convF.weight(), convO.weight()),
+                Activations.cat0(convF.bias().get(), convO.bias().get()));
         Tensor maskWeights = detConvMask.weight().view(r, 1, 3, 3); // 1×r×3×3 as r depthwise filters
         for (int step = 0; step < config.steps(); step++) {
             Tensor input = Activations.cat(image, attention);
@@ -154,44 +155,75 @@ public final class AttentiveGenerator extends Module {
                 x.close();
                 x = y;
             }
-            Tensor gates;
-            if (step == 0) {
-                gates = convI.forward(x, firstGateWeights, firstGateBiases); // i, g, o
-                x.close();
-            } else {
-                // The features and the hidden state are freed before the widest layer of the step runs.
-                Tensor z = Activations.cat(x, hidden);
-                Activations.free(x, hidden);
-                gates = convI.forward(z, gateWeights, gateBiases);
-                z.close();
-            }
-            Tensor i = act.consumingSigmoid(gates.narrow(1, 0, r));
-            Tensor g = act.consumingTanh(gates.narrow(1, (step == 0 ? 1L : 2L) * r, r));
-            Tensor o = act.consumingSigmoid(gates.narrow(1, (step == 0 ? 2L : 3L) * r, r));
-            Tensor next;
-            if (step == 0) {
-                next = i.mul(g); // a tensor of its own (not a view of the gates), so they can be freed
-                Activations.free(i, g);
-            } else {
-                Tensor f = act.consumingSigmoid(gates.narrow(1, r, r));
-                next = f.mul(cell); // a tensor of its own (not a view of the gates), so they can be freed
-                Tensor ig = act.consumingProduct(i, g);
-                next.add_(ig);
-                Activations.free(ig, f, g);
-            }
-            gates.close(); // its storage lived on in the gate views until they were freed above
-            if (step > 0) cell.close();
-            cell = next;
-            hidden = act.consumingProduct(act.tanh(cell), o);
-            o.close();
-            attention = mask(hidden, maskWeights);
+            state = state == null ? firstState(x, first, act) : nextState(x, state, inputGates, keepGates, act);
+            attention = mask(state.hidden(), maskWeights);
             maps.add(attention);
             act.mark(stepParts[step]);
         }
-        Activations.free(hidden, cell, firstGateWeights, firstGateBias, gateWeights, gateBias, maskWeights);
-        gateBiases.close();
-        firstGateBiases.close();
+        Activations.free(state.hidden(), state.cell(), maskWeights);
+        first.close();
+        inputGates.close();
+        keepGates.close();
         return maps;
+    }
+
+    /** The LSTM's state after a step, full-resolution r-channel tensors the caller owns. */
+    private record State(Tensor hidden, Tensor cell) {}
+
+    /** Stacked weights and biases of some of the LSTM's gates, convolved at once. Owns both tensors. */
+    private static final class Gates implements AutoCloseable {
+        final Tensor weights;
+        final Tensor bias;
+        final TensorOptional biasOptional;
+
+        Gates(Tensor weights, Tensor bias) {
+            this.weights = weights;
+            this.bias = bias;
+            this.biasOptional = new TensorOptional(bias);
+        }
+
+        @Override
+        public void close() {
+            Activations.free(weights, bias);
+            biasOptional.close();
+        }
+    }
+
+    /** The first step's state from the features {@code x} (freed) and the gates [i, g, o]. */
+    private State firstState(Tensor x, Gates igo, Activations act) {
+        int r = config.recurrentChannels();
+        Tensor gates = convI.forward(x, igo.weights, igo.biasOptional);
+        x.close();
+        Tensor i = act.consumingSigmoid(gates.narrow(1, 0, r));
+        Tensor g = act.consumingTanh(gates.narrow(1, r, r));
+        Tensor o = act.consumingSigmoid(gates.narrow(1, 2L * r, r));
+        Tensor cell = i.mul(g); // a tensor of its own (not a view of the gates), so they can be freed
+        Activations.free(i, g, gates);
+        Tensor hidden = act.consumingProduct(act.tanh(cell), o);
+        o.close();
+        return new State(hidden, cell);
+    }
+
+    /** The next state from the features {@code x} and the previous state, all freed. */
+    private State nextState(Tensor x, State previous, Gates ig, Gates fo, Activations act) {
+        int r = config.recurrentChannels();
+        Tensor z = Activations.cat(x, previous.hidden());
+        Activations.free(x, previous.hidden());
+        Tensor inputPair = convI.forward(z, ig.weights, ig.biasOptional);
+        Tensor i = act.consumingSigmoid(inputPair.narrow(1, 0, r));
+        Tensor g = act.consumingTanh(inputPair.narrow(1, r, r));
+        Tensor written = i.mul(g); // a tensor of its own, so the pair can be freed
+        Activations.free(i, g, inputPair);
+        Tensor keepPair = convI.forward(z, fo.weights, fo.biasOptional);
+        z.close();
+        Tensor f = act.consumingSigmoid(keepPair.narrow(1, 0, r));
+        Tensor o = act.consumingSigmoid(keepPair.narrow(1, r, r));
+        Tensor cell = f.mul(previous.cell());
+        cell.add_(written);
+        Activations.free(f, written, previous.cell());
+        Tensor hidden = act.consumingProduct(act.tanh(cell), o);
+        Activations.free(o, keepPair);
+        return new State(hidden, cell);
     }
 
     /**
