@@ -102,7 +102,8 @@ public final class ModelCatalog {
         return ModelCatalog.class.getResource(BUNDLED + name + ".ckpt") != null;
     }
 
-    private static RestorationModel bundled(String name) {
+    /** The generator with the weights that ship for {@code name} (lite, paper); fails if none ship. */
+    public static GeneratorModel bundled(String name) {
         return withBundledFile(name, file -> fromWeights(file, "bundled '" + name + "' weights"));
     }
 

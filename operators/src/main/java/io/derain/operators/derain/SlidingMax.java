@@ -6,8 +6,8 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * A max filter of side {@code 2·radius + 1} along one axis of an N×C×H×W tensor, zero outside the frame, by
  * doubling: the maxima of windows of 1, 2, 4, ... elements, then one last pass with the offset that completes
- * the side, log₂(side) + 1 elementwise passes in all. libtorch's CPU max_pool2d takes ten times longer for a
- * one-channel map (about 17 ms for the gate's two passes at 640×360).
+ * the side, log₂(side) + 1 elementwise passes in all. libtorch's CPU max_pool2d took about 17 ms for the
+ * gate's two passes over one 640×360 map.
  *
  * <p>Zero padding suits the gate: it clamps the widened map to [0, 1] afterwards, so an outside zero changes
  * nothing that clamping would not (max_pool2d pads with −∞ instead; the clamped results are the same).

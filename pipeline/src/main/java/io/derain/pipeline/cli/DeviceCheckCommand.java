@@ -156,10 +156,7 @@ final class DeviceCheckCommand implements Callable<Integer> {
     }
 
     private static GeneratorModel bundled() {
-        RestorationModel m = ModelCatalog.open("lite", null);
-        if (m instanceof GeneratorModel g) return g;
-        m.close();
-        throw new IllegalStateException("the bundled model is not an attentive generator");
+        return ModelCatalog.bundled("lite");
     }
 
     private static double maxAbs(Tensor a, Tensor b) {

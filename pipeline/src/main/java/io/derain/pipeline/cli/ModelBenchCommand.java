@@ -6,7 +6,6 @@ import io.derain.models.generator.ForwardProfile;
 import io.derain.models.generator.GeneratorConfig;
 import io.derain.models.restore.GeneratorModel;
 import io.derain.models.restore.ModelCatalog;
-import io.derain.models.restore.RestorationModel;
 import io.derain.operators.derain.ComputeDevice;
 import io.derain.operators.derain.CpuFeatures;
 import io.derain.pipeline.metrics.ProcessMemory;
@@ -158,10 +157,7 @@ final class ModelBenchCommand implements Callable<Integer> {
         if (!ModelCatalog.hasBundled(config.name())) {
             throw new SettingsException("--model " + model + ": no bundled weights; pass --weights FILE or --random-init");
         }
-        RestorationModel bundled = ModelCatalog.open(config.name(), null);
-        if (bundled instanceof GeneratorModel g) return g;
-        bundled.close();
-        throw new SettingsException("--model " + model + ": not an attentive generator");
+        return ModelCatalog.bundled(config.name());
     }
 
     /** The frame as the model takes it: 1×3×H×W BGR floats in [0, 1]. */
