@@ -86,6 +86,19 @@ public final class AttentiveGenerator extends Module {
     }
 
     /** Registers {@code conv} as the first layer of a Sequential called {@code name}: {@code name.0.weight}. */
+    /**
+     * Zeroes the three output convolutions. With {@link GeneratorConfig#residual()} the network then starts as
+     * the identity, keeping every other layer: how a residual network is fine-tuned from whole-image weights.
+     */
+    public void zeroOutputs() {
+        try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            for (Conv c : new Conv[] {outframe1, outframe2, output}) {
+                c.weight().zero_();
+                c.bias().get().zero_();
+            }
+        }
+    }
+
     private Conv add(String name, Conv conv) {
         return container(name).register_module("0", conv);
     }
@@ -258,20 +271,33 @@ public final class AttentiveGenerator extends Module {
         }
         x = Activations.consumingConvRelu(conv7, x);
         x = Activations.consumingConvRelu(conv8, x);
-        Tensor quarter = Activations.convRelu(outframe1, x);
+        // A residual output is a signed correction: no ReLU on it.
+        Tensor quarter = config.residual() ? addPooledInput(act, outframe1.forward(x), image, 4)
+                : Activations.convRelu(outframe1, x);
         act.mark("autoencoder 1/4");
         x = act.consumingSum(consumingUpsample(deconv1, x), res2);
         res2.close();
         x = Activations.consumingConvRelu(conv9, x);
-        Tensor half = Activations.convRelu(outframe2, x);
+        Tensor half = config.residual() ? addPooledInput(act, outframe2.forward(x), image, 2)
+                : Activations.convRelu(outframe2, x);
         act.mark("autoencoder 1/2");
         x = act.consumingSum(consumingUpsample(deconv2, x), res1);
         res1.close();
         x = Activations.consumingConvRelu(conv10, x);
         Tensor derained = output.forward(x);
         x.close();
+        if (config.residual()) derained = act.consumingSum(derained, image);
         act.mark("autoencoder 1/1");
         return new GeneratorOutput(maps, quarter, half, derained);
+    }
+
+    /** {@code correction} (freed) plus the input average-pooled by {@code factor}: a residual output at that scale. */
+    private static Tensor addPooledInput(Activations act, Tensor correction, Tensor image, int factor) {
+        Tensor base = torch.avg_pool2d(image, new long[] {factor, factor}, new long[] {factor, factor},
+                new long[] {0, 0}, false, true, new org.bytedeco.pytorch.LongOptional());
+        Tensor sum = act.consumingSum(correction, base);
+        base.close();
+        return sum;
     }
 
     /**

@@ -14,9 +14,13 @@ import java.util.Map;
  * @param width1            autoencoder channels at full scale (paper: 64)
  * @param width2            autoencoder channels at 1/2 scale (paper: 128)
  * @param width3            autoencoder channels at 1/4 scale (paper: 256)
+ * @param residual          the autoencoder's outputs are corrections added to the input (at each output
+ *                          scale) instead of whole images (paper: false). A small network then keeps the
+ *                          detail of what it need not change, and a whole-frame correction (the veil of
+ *                          wet glass) is a smooth residual, so its whole output can be used ungated.
  */
 public record GeneratorConfig(String name, int recurrentChannels, int residualBlocks, int steps,
-                              int width1, int width2, int width3) {
+                              int width1, int width2, int width3, boolean residual) {
 
     /** The released network of Qian et al.: 6,244,362 parameters, ~2.33 MFLOP per pixel. */
     public static final GeneratorConfig PAPER = new GeneratorConfig("paper", 32, 5, 4, 64, 128, 256);
@@ -28,6 +32,17 @@ public record GeneratorConfig(String name, int recurrentChannels, int residualBl
         if (recurrentChannels < 1 || residualBlocks < 0 || steps < 1 || width1 < 1 || width2 < 1 || width3 < 1) {
             throw new IllegalArgumentException("invalid generator configuration " + name);
         }
+    }
+
+    /** A configuration whose outputs are whole images, as in the paper. */
+    public GeneratorConfig(String name, int recurrentChannels, int residualBlocks, int steps,
+                           int width1, int width2, int width3) {
+        this(name, recurrentChannels, residualBlocks, steps, width1, width2, width3, false);
+    }
+
+    /** The same network with residual outputs ({@link #residual()}). */
+    public GeneratorConfig withResidual(boolean on) {
+        return new GeneratorConfig(name, recurrentChannels, residualBlocks, steps, width1, width2, width3, on);
     }
 
     public static GeneratorConfig named(String name) {
@@ -63,6 +78,7 @@ public record GeneratorConfig(String name, int recurrentChannels, int residualBl
         m.put("model.residualBlocks", Integer.toString(residualBlocks));
         m.put("model.steps", Integer.toString(steps));
         m.put("model.widths", width1 + "," + width2 + "," + width3);
+        if (residual) m.put("model.residual", "true");
         return m;
     }
 
@@ -73,6 +89,7 @@ public record GeneratorConfig(String name, int recurrentChannels, int residualBl
         return new GeneratorConfig(m.getOrDefault("model.name", "custom"),
                 Integer.parseInt(m.get("model.recurrentChannels")), Integer.parseInt(m.get("model.residualBlocks")),
                 Integer.parseInt(m.get("model.steps")),
-                Integer.parseInt(w[0].trim()), Integer.parseInt(w[1].trim()), Integer.parseInt(w[2].trim()));
+                Integer.parseInt(w[0].trim()), Integer.parseInt(w[1].trim()), Integer.parseInt(w[2].trim()),
+                Boolean.parseBoolean(m.getOrDefault("model.residual", "false")));
     }
 }

@@ -22,6 +22,8 @@ import io.derain.models.SettingsException;
  * @param defocus        blur radius of out-of-focus ({@link RainStyle#LENS}) drops (fraction of height)
  * @param maskThreshold  coverage (0..1) below which a pixel is left bit-exact and is outside the mask;
  *                       everything at or above it is altered and marked as drop
+ * @param veil           strength (0..0.9) of the wet-glass veil over the whole frame ({@link GlassVeil});
+ *                       0 leaves every pixel outside the drops bit-exact
  */
 public record RainSettings(
         RainStyle style,
@@ -34,7 +36,8 @@ public record RainSettings(
         double rainRate,
         double refraction,
         double defocus,
-        double maskThreshold) {
+        double maskThreshold,
+        double veil) {
 
     public RainSettings {
         if (style == null) throw new SettingsException("style is required");
@@ -42,32 +45,42 @@ public record RainSettings(
         if (!(minRadius > 0 && maxRadius >= minRadius)) throw new SettingsException("need 0 < minRadius <= maxRadius");
         if (!(slideRadius > 0)) throw new SettingsException("slideRadius must be positive");
         if (!(maskThreshold > 0 && maskThreshold < 1)) throw new SettingsException("maskThreshold must be in (0, 1)");
+        if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("veil must be in [0, 0.9]: " + veil);
         if (growthPerFrame < 0 || slideSpeed < 0 || rainRate < 0 || refraction < 0 || defocus < 0) {
             throw new SettingsException("rates and lengths must not be negative");
         }
     }
 
-    /** Settings that resemble the real photos for the given style. */
+    /**
+     * Settings that resemble the real photos for the given style. The veil: a lens close to the water film
+     * scatters most (real pairs: 0.13–0.21 of full scale; see {@link GlassVeil}), a windshield seen from
+     * the cabin less.
+     */
     public static RainSettings defaults(RainStyle style) {
         return switch (style) {
-            case LENS -> new RainSettings(style, 0.30, 0.012, 0.07, 0.07, 0.0008, 0.012, 0.01, 0.25, 0.007, 0.04);
-            case WINDSHIELD -> new RainSettings(style, 0.16, 0.005, 0.028, 0.03, 0.0008, 0.010, 0.01, 0.25, 0.0, 0.04);
-            case MIXED -> new RainSettings(style, 0.24, 0.006, 0.055, 0.05, 0.0008, 0.011, 0.01, 0.25, 0.007, 0.04);
+            case LENS -> new RainSettings(style, 0.30, 0.012, 0.07, 0.07, 0.0008, 0.012, 0.01, 0.25, 0.007, 0.04, 0.18);
+            case WINDSHIELD -> new RainSettings(style, 0.16, 0.005, 0.028, 0.03, 0.0008, 0.010, 0.01, 0.25, 0.0, 0.04, 0.08);
+            case MIXED -> new RainSettings(style, 0.24, 0.006, 0.055, 0.05, 0.0008, 0.011, 0.01, 0.25, 0.007, 0.04, 0.14);
         };
+    }
+
+    public RainSettings withVeil(double newVeil) {
+        return new RainSettings(style, coverage, minRadius, maxRadius, slideRadius, growthPerFrame,
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, newVeil);
     }
 
     public RainSettings withCoverage(double newCoverage) {
         return new RainSettings(style, newCoverage, minRadius, maxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, maskThreshold);
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil);
     }
 
     public RainSettings withRadii(double newMinRadius, double newMaxRadius) {
         return new RainSettings(style, coverage, newMinRadius, newMaxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, maskThreshold);
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil);
     }
 
     public RainSettings withMaskThreshold(double newMaskThreshold) {
         return new RainSettings(style, coverage, minRadius, maxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, newMaskThreshold);
+                slideSpeed, rainRate, refraction, defocus, newMaskThreshold, veil);
     }
 }

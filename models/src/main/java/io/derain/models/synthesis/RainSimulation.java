@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Rain on a video: one {@link DropField} stepped per frame and drawn by one {@link RaindropRenderer}.
+ * Rain on a video: one {@link DropField} stepped per frame and drawn by one {@link RaindropRenderer}, under
+ * one {@link GlassVeil} when the settings ask for one.
  * The same settings, seed and sequence of frames give the same rainy frames and masks; a frame of another
  * size restarts the field (in its steady state). Also usable for single training images: every call is a
  * new frame of an evolving field, so consecutive calls on unrelated images still get fresh-looking drops.
@@ -16,6 +17,8 @@ public final class RainSimulation implements AutoCloseable {
     public RainSimulation(RainSettings settings, long seed) {
         this.field = new DropField(settings, seed);
         this.renderer = new RaindropRenderer(settings);
+        // A stream of its own, so the drops of a seed are what they were before the veil existed.
+        if (settings.veil() > 0) renderer.veil(new GlassVeil(settings.veil(), new java.util.SplittableRandom(~seed)));
     }
 
     public DropField field() { return field; }

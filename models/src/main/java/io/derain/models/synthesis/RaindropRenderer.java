@@ -31,7 +31,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  * <p>Outputs: the rainy frame; the coverage (soft, 1..255 where drops alter the frame, 0 elsewhere) and
  * the binary mask (255 where coverage > 0). A pixel whose drop coverage is below
  * {@link RainSettings#maskThreshold()} is left bit-exact and is not in the mask; above it the coverage
- * ramps from 0, so the cut is invisible. Hence every pixel outside the mask equals the clean frame.
+ * ramps from 0, so the cut is invisible. Hence every pixel outside the mask equals the clean frame, unless a
+ * {@link GlassVeil} is laid over the whole frame.
  *
  * <p>All buffers and Mats are allocated for the first frame of a size and reused; not thread-safe.
  */
@@ -74,9 +75,18 @@ public final class RaindropRenderer implements AutoCloseable {
     private final Size sourceBlur = new Size(3, 3);
     private byte[] maskBytes;
     private byte[] coverageBytes;
+    private GlassVeil veil;
 
     public RaindropRenderer(RainSettings settings) {
         this.settings = settings;
+    }
+
+    /**
+     * The veil laid over every frame rendered from now on (null: none). With a veil every pixel is altered;
+     * the mask and coverage still say where the drops are.
+     */
+    public void veil(GlassVeil newVeil) {
+        this.veil = newVeil;
     }
 
     /**
@@ -200,6 +210,7 @@ public final class RaindropRenderer implements AutoCloseable {
             refracted = shieldTarget.pixels;
             blendWindshield();
         }
+        if (veil != null) veil.apply(out, width, height);
     }
 
     /** Lens drops are out of focus: blur their premultiplied colour and coverage together, then blend. */

@@ -2,6 +2,7 @@ package io.derain.models.training;
 
 import io.derain.models.synthesis.DropField;
 import io.derain.models.synthesis.DropMask;
+import io.derain.models.synthesis.GlassVeil;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainStyle;
 import io.derain.models.synthesis.RaindropRenderer;
@@ -27,6 +28,7 @@ public final class SyntheticPairs implements SampleSource {
     private final List<CleanImage> images;
     private final long seed;
     private final ColorJitter jitter;
+    private final double maxVeil;
     private final Map<RainStyle, RaindropRenderer> renderers = new EnumMap<>(RainStyle.class);
     private final Map<RainStyle, RainSettings> settings = new EnumMap<>(RainStyle.class);
     private ByteBuffer rainy = ByteBuffer.allocateDirect(0);
@@ -44,10 +46,19 @@ public final class SyntheticPairs implements SampleSource {
 
     /** @param colorJitter vary each clean picture's colours before raining on it ({@link ColorJitter}) */
     public SyntheticPairs(List<CleanImage> images, long seed, boolean colorJitter) {
+        this(images, seed, colorJitter, 0);
+    }
+
+    /**
+     * @param maxVeil above 0, 2 of 3 samples also get a wet-glass veil ({@link GlassVeil}) of a strength drawn
+     *                up to this, so the model learns to undo the whole-frame loss of contrast too
+     */
+    public SyntheticPairs(List<CleanImage> images, long seed, boolean colorJitter, double maxVeil) {
         if (images.isEmpty()) throw new IllegalArgumentException("no clean images to train on");
         this.images = images;
         this.seed = seed;
         this.jitter = colorJitter ? new ColorJitter() : null;
+        this.maxVeil = maxVeil;
         for (RainStyle style : new RainStyle[] {RainStyle.LENS, RainStyle.WINDSHIELD}) {
             settings.put(style, RainSettings.defaults(style));
             renderers.put(style, new RaindropRenderer(settings.get(style)));
@@ -81,7 +92,7 @@ public final class SyntheticPairs implements SampleSource {
             // Vary density from light to heavy so the model also learns to leave dry areas alone.
             RainSettings s = settings.get(style);
             s = s.withCoverage(s.coverage() * (0.3 + 1.2 * rng.nextDouble()));
-            render(image, clean, style, s, rng.nextLong());
+            render(image, clean, style, s, rng.nextLong(), veil(sampleSeed));
             int x = rng.nextInt(image.width() - crop + 1), y = rng.nextInt(image.height() - crop + 1);
             boolean mirror = rng.nextBoolean();
             cut(rainy, image.width(), 3, x, y, crop, mirror, rainyCrops, i);
@@ -102,7 +113,15 @@ public final class SyntheticPairs implements SampleSource {
         return jittered;
     }
 
-    private void render(CleanImage image, ByteBuffer clean, RainStyle style, RainSettings s, long fieldSeed) {
+    /** This sample's veil, from a stream of its own (runs without a veil draw what they drew before); null: none. */
+    private GlassVeil veil(long sampleSeed) {
+        if (maxVeil <= 0) return null;
+        SplittableRandom rng = new SplittableRandom(sampleSeed * 0x632BE59BD9B4E019L + 0x1F);
+        if (rng.nextInt(3) == 0) return null;
+        return new GlassVeil(maxVeil * (0.1 + 0.9 * rng.nextDouble()), rng);
+    }
+
+    private void render(CleanImage image, ByteBuffer clean, RainStyle style, RainSettings s, long fieldSeed, GlassVeil veil) {
         int pixels = image.width() * image.height();
         if (rainy.capacity() < pixels * 3) {
             rainy = ByteBuffer.allocateDirect(pixels * 3);
@@ -111,7 +130,9 @@ public final class SyntheticPairs implements SampleSource {
         }
         DropField field = new DropField(s, fieldSeed);
         field.step(image.width(), image.height());
-        renderers.get(style).render(field, clean, image.width(), image.height(), rainy, null, coverage);
+        RaindropRenderer renderer = renderers.get(style);
+        renderer.veil(veil);
+        renderer.render(field, clean, image.width(), image.height(), rainy, null, coverage);
         // The attention target: the visible drops, not the faint fringes no detector can find.
         DropMask.DROPS.fromCoverage(coverage, mask, pixels);
     }

@@ -77,6 +77,12 @@ final class SynthCommand implements Callable<Integer> {
                     + "attention map learns; default) or altered (every pixel a drop changes, faint fringes included).")
     String mask;
 
+    @Option(names = "--veil", paramLabel = "V",
+            description = "Strength of the wet-glass veil over the whole frame (0..0.9: the haze and loss of "
+                    + "contrast of wet glass; 0 none; default per style: lens 0.18, windshield 0.08, mixed 0.14; "
+                    + "none with --mask altered).")
+    Double veil;
+
     @Option(names = {"-y", "--overwrite"}, description = "Replace OUTPUT (and a video's masks) if they exist.")
     boolean overwrite;
 
@@ -97,9 +103,9 @@ final class SynthCommand implements Callable<Integer> {
             JobReport report = new StagedPipeline(source, rain, sink).run(quiet ? ProgressListener.NONE : progress);
             if (!quiet) {
                 String masks = sink instanceof RainyVideoSink ? " (masks in " + RainyVideoSink.masksDirectory(output) + ")" : "";
-                err.printf(Locale.ROOT, "derain synth: wrote %s%s: %d frames of %s rain (density %.2f, seed %d) in %.1f s%n",
+                err.printf(Locale.ROOT, "derain synth: wrote %s%s: %d frames of %s rain (density %.2f, veil %.2f, seed %d) in %.1f s%n",
                         output, masks, report.frames(), settings.style().name().toLowerCase(Locale.ROOT),
-                        settings.coverage(), seed, report.seconds());
+                        settings.coverage(), settings.veil(), seed, report.seconds());
                 err.flush();
             }
         }
@@ -119,6 +125,17 @@ final class SynthCommand implements Callable<Integer> {
                 throw new SettingsException("--density must be between 0 and 0.9, got " + density);
             }
             settings = settings.withCoverage(density);
+        }
+        boolean altered = DropMask.parse(mask) == DropMask.ALTERED;
+        if (veil != null) {
+            if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("--veil must be between 0 and 0.9, got " + veil);
+            if (altered && veil > 0) {
+                throw new SettingsException("--mask altered marks every pixel that differs from the clean frame, and a "
+                        + "veil alters them all: give --veil 0 with it");
+            }
+            settings = settings.withVeil(veil);
+        } else if (altered) {
+            settings = settings.withVeil(0);
         }
         return settings;
     }

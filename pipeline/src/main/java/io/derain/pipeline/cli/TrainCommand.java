@@ -4,12 +4,14 @@ import io.derain.models.generator.AttentiveGenerator;
 import io.derain.models.generator.GeneratorConfig;
 import io.derain.models.restore.GeneratorModel;
 import io.derain.models.restore.ModelCatalog;
+import io.derain.models.runtime.Natives;
 import io.derain.models.training.AdversarialTraining;
 import io.derain.models.training.CleanImage;
 import io.derain.models.training.SyntheticPairs;
 import io.derain.models.training.Trainer;
 import io.derain.models.training.TrainingCheckpoint;
 import io.derain.models.training.TrainingSettings;
+import io.derain.models.SettingsException;
 import io.derain.models.weights.StateDict;
 import io.derain.models.weights.WeightLoader;
 import io.derain.pipeline.training.CleanFrameLoader;
@@ -60,6 +62,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--color-jitter", description = "Vary the exposure, gamma, white balance, saturation and "
             + "channel order of half the clean pictures before raining on them, so the model restores colours "
             + "the footage does not show (give it again with --resume).") boolean colorJitter;
+    @Option(names = "--veil", defaultValue = "0", paramLabel = "V",
+            description = "Also lay a wet-glass veil (whole-frame haze) of strength up to V (0..0.9; about 0.3 "
+                    + "matches real lens photos) over 2 of 3 samples (default ${DEFAULT-VALUE}: none).") double veil;
+    @Option(names = "--residual", description = "Residual outputs: the network predicts a correction added to "
+            + "its input (fine-tuning whole-image weights starts from the identity).") boolean residual;
     @Option(names = "--resume", description = "Continue from DIR's checkpoint if there is one.") boolean resume;
     @Option(names = "--checkpoint-every", defaultValue = "250") long checkpointEvery;
     @Option(names = "--log-every", defaultValue = "25") long logEvery;
@@ -83,19 +90,23 @@ final class TrainCommand implements Callable<Integer> {
                 logWriter.println(java.time.Instant.now() + " " + line);
                 logWriter.flush();
             };
+            Natives.ensureLoaded(); // before the first torch call: a fresh machine's first run crashes otherwise
             if (threads > 0) torch.set_num_threads(threads);
             TrainingSettings settings = new TrainingSettings(steps, batch, crop, learningRate, l1Weight, seed,
                     checkpointEvery, logEvery);
             TrainingCheckpoint checkpoint = new TrainingCheckpoint(output);
-            GeneratorConfig config = resume && checkpoint.exists() ? checkpoint.config() : GeneratorConfig.named(model);
+            GeneratorConfig config = resume && checkpoint.exists() ? checkpoint.config()
+                    : GeneratorConfig.named(model).withResidual(residual);
+            if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("--veil must be in [0, 0.9], got " + veil);
             torch.manual_seed(seed);
             List<CleanImage> images = new CleanFrameLoader(heights, holdout, everyNth, log).load(inputs);
             Map<String, String> notes = new LinkedHashMap<>();
             notes.put("training.data", inputs + " at heights " + heights + ", held out (s): " + holdout
                     + ", " + images.size() + " frames");
-            notes.put("training.settings", settings + (colorJitter ? ", colour jitter" : ""));
+            notes.put("training.settings", settings + (colorJitter ? ", colour jitter" : "")
+                    + (veil > 0 ? ", veil up to " + veil : ""));
             try (AttentiveGenerator generator = new AttentiveGenerator(config);
-                 SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter);
+                 SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil);
                  AdversarialTraining gan = adversarial ? new AdversarialTraining(learningRate) : null) {
                 if (init != null && !(resume && checkpoint.exists())) initialise(generator, log);
                 log.accept(String.format("training %s (%s) on %d frames: %s", config.name(), config, images.size(), settings));
@@ -107,14 +118,25 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void initialise(AttentiveGenerator generator, Consumer<String> log) {
+        boolean fromResidual;
         if (init.equals("bundled")) {
-            try (GeneratorModel bundled = (GeneratorModel) ModelCatalog.open(generator.config().name(), null);
+            try (GeneratorModel bundled = ModelCatalog.bundled(generator.config().name());
                  StateDict weights = StateDict.of(bundled.generator(), "bundled")) {
                 WeightLoader.load(generator, weights);
+                fromResidual = bundled.generator().config().residual();
             }
         } else {
-            WeightLoader.load(generator, Path.of(init));
+            try (StateDict weights = StateDict.read(Path.of(init))) {
+                WeightLoader.load(generator, weights);
+                GeneratorConfig c = GeneratorConfig.fromMetadata(weights.metadata());
+                fromResidual = c != null && c.residual();
+            }
         }
-        log.accept("initialised from " + init);
+        if (generator.config().residual() && !fromResidual) {
+            generator.zeroOutputs();
+            log.accept("initialised from " + init + " (whole-image weights: output layers zeroed, starting as the identity)");
+        } else {
+            log.accept("initialised from " + init);
+        }
     }
 }
