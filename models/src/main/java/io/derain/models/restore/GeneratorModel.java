@@ -14,20 +14,22 @@ public final class GeneratorModel implements RestorationModel {
     private final AttentiveGenerator generator;
     private final String source;
     private final double dropThreshold;
+    private final GateSettings gate;
 
     /** Takes ownership of {@code generator}, whose weights must already be loaded from {@code source}. */
     public GeneratorModel(AttentiveGenerator generator, String source) {
-        this(generator, source, DEFAULT_DROP_THRESHOLD);
+        this(generator, source, DEFAULT_DROP_THRESHOLD, GateSettings.WHOLE_OUTPUT);
     }
 
-    /** As above, with the drop threshold its weights were calibrated for. */
-    public GeneratorModel(AttentiveGenerator generator, String source, double dropThreshold) {
+    /** As above, with the drop threshold and the gate its weights were calibrated for. */
+    public GeneratorModel(AttentiveGenerator generator, String source, double dropThreshold, GateSettings gate) {
         if (!(dropThreshold > 0 && dropThreshold <= 1)) {
             throw new IllegalArgumentException("drop threshold must be in (0, 1]: " + dropThreshold);
         }
         this.generator = generator;
         this.source = source;
         this.dropThreshold = dropThreshold;
+        this.gate = gate;
         generator.eval();
     }
 
@@ -44,6 +46,11 @@ public final class GeneratorModel implements RestorationModel {
     @Override
     public double dropThreshold() {
         return dropThreshold;
+    }
+
+    @Override
+    public GateSettings gate() {
+        return gate;
     }
 
     @Override

@@ -49,6 +49,7 @@ public final class ModelCatalog {
             GeneratorConfig config = GeneratorConfig.fromMetadata(weights.metadata());
             if (config == null) config = ArchitectureInference.infer(weights, file);
             double threshold = dropThreshold(weights, file);
+            GateSettings gate = GateSettings.readFrom(weights.metadata(), file.toString());
             AttentiveGenerator generator = new AttentiveGenerator(config);
             try {
                 WeightLoader.load(generator, weights);
@@ -56,7 +57,7 @@ public final class ModelCatalog {
                 generator.close();
                 throw e;
             }
-            return new GeneratorModel(generator, source, threshold);
+            return new GeneratorModel(generator, source, threshold, gate);
         }
     }
 

@@ -31,6 +31,9 @@ public interface RestorationModel extends AutoCloseable {
      */
     default double dropThreshold() { return DEFAULT_DROP_THRESHOLD; }
 
+    /** How the restoration is blended in by the attention map, as the weights were tuned for; the CLI can override it. */
+    default GateSettings gate() { return GateSettings.WHOLE_OUTPUT; }
+
     /** Input height and width must be multiples of this. */
     default int sizeMultiple() { return 4; }
 

@@ -1,6 +1,7 @@
 package io.derain.operators.derain;
 
 import io.derain.models.SettingsException;
+import io.derain.models.restore.GateSettings;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -66,6 +67,11 @@ public final class AttentionGate {
     }
 
     public boolean enabled() { return enabled; }
+
+    /** As stored in a model's metadata. */
+    public GateSettings settings() {
+        return enabled ? new GateSettings(true, grow, gain) : GateSettings.WHOLE_OUTPUT;
+    }
 
     /** Pixels by which the map is widened before gating. */
     public int grow() { return grow; }

@@ -39,6 +39,7 @@ public final class DerainOperator implements FrameOperator {
     private final Scalar scale255 = new Scalar(255.0);
     private final ScalarOptional zero = new ScalarOptional(new Scalar(0.0));
     private final ScalarOptional one = new ScalarOptional(new Scalar(1.0));
+    private final AttentionGate gate;
     private final Scalar gateGain;
     /** Map bytes at or above this are drops, for each frame's drop coverage. */
     private final int dropByte;
@@ -55,7 +56,8 @@ public final class DerainOperator implements FrameOperator {
         this.model = model;
         this.device = device;
         this.settings = settings;
-        this.gateGain = new Scalar(settings.gate().gain());
+        this.gate = settings.gate().resolve(model.gate());
+        this.gateGain = new Scalar(gate.gain());
         this.dropByte = (int) Math.ceil(255 * model.dropThreshold() - 1e-9);
         this.inference = settings.inference();
         this.ring = new Slot[settings.pipelineDepthOn(device)];
@@ -156,7 +158,7 @@ public final class DerainOperator implements FrameOperator {
                 .permute(0, 3, 1, 2).to(settings.precision().scalarType()).div_(scale255);
         RestorationModel.Restoration r = inference.run(model, x);
         // Where the (widened) map says "no drop" the frame passes through; elsewhere the network's restoration.
-        Tensor image = settings.gate().blend(x, r.attention(), r.image(), gateGain, zero, one);
+        Tensor image = gate.blend(x, r.attention(), r.image(), gateGain, zero, one);
         host.outputBuffer().copy_(toBytes(image).permute(0, 2, 3, 1), async);
         if (r.attention() == null) return false;
         host.attentionBuffer().copy_(toBytes(r.attention()).select(1, 0), async);
@@ -169,6 +171,11 @@ public final class DerainOperator implements FrameOperator {
     }
 
     /** The attention level from which the model's map marks a raindrop (its calibration, else 0.5). */
+    /** The gate this operator blends with: the model's, or the user's choice over it. */
+    public AttentionGate gate() {
+        return gate;
+    }
+
     public double dropThreshold() {
         return model.dropThreshold();
     }
@@ -176,7 +183,7 @@ public final class DerainOperator implements FrameOperator {
     public String describe() {
         return model.describe() + " on " + device + ", " + settings.precision().name().toLowerCase()
                 + ", batch " + settings.maxBatch() + ", " + inference.describe()
-                + ", " + settings.gate().describe();
+                + ", " + gate.describe();
     }
 
     @Override

@@ -16,11 +16,11 @@ import io.derain.models.SettingsException;
  * @param pipelineDepth batches in the operator at once (a ring of host buffers); 0 = 2 on CUDA, where
  *                    copies then overlap compute, and 1 on the CPU, where there is nothing to overlap
  * @param gate        how the restoration is blended in by the model's attention map, so that pixels
- *                    the map calls clear pass through untouched ({@link AttentionGate#OFF}: the whole
- *                    restoration); ignored for models without an attention map
+ *                    the map calls clear pass through untouched: as the model's weights say
+ *                    ({@link GateChoice#FROM_MODEL}) or overridden; ignored for models without an attention map
  */
 public record DerainSettings(int maxBatch, long maxPixels, Precision precision, int workWidth, int workHeight,
-                             int tile, int tileOverlap, int pipelineDepth, AttentionGate gate) {
+                             int tile, int tileOverlap, int pipelineDepth, GateChoice gate) {
 
     public static final long DEFAULT_MAX_PIXELS = 3840L * 2160;
 
@@ -28,11 +28,11 @@ public record DerainSettings(int maxBatch, long maxPixels, Precision precision, 
         if (maxBatch < 1) throw new SettingsException("batch size must be at least 1, got " + maxBatch);
         if (workWidth > 0 && tile > 0) throw new SettingsException("a work size and tiling exclude each other");
         if (pipelineDepth < 0) throw new SettingsException("pipeline depth must not be negative: " + pipelineDepth);
-        if (gate == null) throw new SettingsException("no attention gate given (AttentionGate.OFF for none)");
+        if (gate == null) throw new SettingsException("no attention gate given (GateChoice.FROM_MODEL for the model's)");
     }
 
     public static DerainSettings defaults() {
-        return new DerainSettings(1, DEFAULT_MAX_PIXELS, Precision.FP32, 0, 0, 0, 0, 0, AttentionGate.DEFAULT);
+        return new DerainSettings(1, DEFAULT_MAX_PIXELS, Precision.FP32, 0, 0, 0, 0, 0, GateChoice.FROM_MODEL);
     }
 
     public DerainSettings withBatch(int n) {

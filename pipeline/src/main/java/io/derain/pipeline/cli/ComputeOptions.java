@@ -2,6 +2,7 @@ package io.derain.pipeline.cli;
 
 import io.derain.models.SettingsException;
 import io.derain.operators.derain.AttentionGate;
+import io.derain.operators.derain.GateChoice;
 import io.derain.operators.derain.ComputeDevice;
 import io.derain.operators.derain.CpuFeatures;
 import io.derain.operators.derain.DerainSettings;
@@ -42,20 +43,23 @@ final class ComputeOptions {
             description = "Pixels shared by neighbouring tiles (default: ${DEFAULT-VALUE}).")
     int tileOverlap;
 
-    @Option(names = "--attention-gate", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--attention-gate", negatable = true,
             description = "Replace only what the attention map marks as raindrops, passing the rest of the frame "
-                    + "through untouched (default: on; --no-attention-gate takes the network's whole output).")
-    boolean attentionGate;
+                    + "through untouched; --no-attention-gate takes the network's whole output (default: as the "
+                    + "weights' metadata says; weights without it, such as gen.pkl, run the whole output).")
+    Boolean attentionGate;
 
-    @Option(names = "--gate-grow", paramLabel = "PX", defaultValue = "" + AttentionGate.DEFAULT_GROW,
+    @Option(names = "--gate-grow", paramLabel = "PX",
             description = "Widen the attention map by PX pixels before gating, so the gate also covers drop rims and "
-                    + "interiors the map marks only weakly (default: ${DEFAULT-VALUE}; 0: the map as it is).")
-    int gateGrow;
+                    + "interiors the map marks only weakly (0: the map as it is; default: the weights', else "
+                    + AttentionGate.DEFAULT_GROW + "). Turns the gate on.")
+    Integer gateGrow;
 
-    @Option(names = "--gate-gain", paramLabel = "K", defaultValue = "" + AttentionGate.DEFAULT_GAIN,
+    @Option(names = "--gate-gain", paramLabel = "K",
             description = "Multiply the (widened) attention map by K before gating, so that drops the map marks "
-                    + "with less than full confidence are replaced wholly (default: ${DEFAULT-VALUE}; 1: the map as it is).")
-    double gateGain;
+                    + "with less than full confidence are replaced wholly (1: the map as it is; default: the "
+                    + "weights', else " + AttentionGate.DEFAULT_GAIN + "). Turns the gate on.")
+    Double gateGain;
 
     DerainSettings settings() {
         int ww = 0, wh = 0;
@@ -68,11 +72,14 @@ final class ComputeOptions {
                 throw new SettingsException("--work-size: expected WxH such as 640x360, got '" + workSize + "'");
             }
         }
-        if (gateGrow < 0) throw new SettingsException("--gate-grow must not be negative");
-        if (!(gateGain > 0) || Double.isInfinite(gateGain)) {
+        if (gateGrow != null && gateGrow < 0) throw new SettingsException("--gate-grow must not be negative");
+        if (gateGain != null && (!(gateGain > 0) || Double.isInfinite(gateGain))) {
             throw new SettingsException("--gate-gain must be a positive number, got " + gateGain);
         }
-        AttentionGate gate = attentionGate ? AttentionGate.of(gateGrow, gateGain) : AttentionGate.OFF;
+        if (Boolean.FALSE.equals(attentionGate) && (gateGrow != null || gateGain != null)) {
+            throw new SettingsException("--no-attention-gate cannot be combined with --gate-grow or --gate-gain");
+        }
+        GateChoice gate = new GateChoice(attentionGate, gateGrow, gateGain);
         return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap, 0, gate);
     }
 

@@ -1,0 +1,49 @@
+package io.derain.models.restore;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How a model's restoration is meant to be blended into the frame by its attention map, as its weights
+ * were tuned for: gated ({@code input + clamp(gain · widen(A, grow)) · (restored − input)}) or the
+ * network's whole output. Stored in checkpoint metadata beside the drop threshold; weights without it
+ * (the paper's gen.pkl, a plain state dict) run the whole output, as the paper's own demo does.
+ *
+ * @param enabled whether the output is gated at all
+ * @param grow    pixels the map is widened by (a max filter) before gating
+ * @param gain    factor on the widened map before it is clamped to [0, 1]
+ */
+public record GateSettings(boolean enabled, int grow, double gain) {
+    /** The network's whole output. */
+    public static final GateSettings WHOLE_OUTPUT = new GateSettings(false, 0, 1);
+
+    static final String ENABLED = "gate.enabled";
+    static final String GROW = "gate.grow";
+    static final String GAIN = "gate.gain";
+
+    public GateSettings {
+        if (grow < 0) throw new IllegalArgumentException("the gate's widening must not be negative: " + grow);
+        if (!(gain > 0) || Double.isInfinite(gain)) throw new IllegalArgumentException("the gate's gain must be positive: " + gain);
+    }
+
+    /** Writes these settings into checkpoint metadata. */
+    public void writeTo(Map<String, String> metadata) {
+        metadata.put(ENABLED, Boolean.toString(enabled));
+        metadata.put(GROW, Integer.toString(grow));
+        metadata.put(GAIN, String.format(Locale.ROOT, "%s", gain));
+    }
+
+    /** Reads {@link #writeTo} back: {@link #WHOLE_OUTPUT} when the metadata holds no gate. */
+    static GateSettings readFrom(Map<String, String> metadata, String file) {
+        String enabled = metadata.get(ENABLED);
+        if (enabled == null) return WHOLE_OUTPUT;
+        try {
+            if (!enabled.equals("true") && !enabled.equals("false")) throw new IllegalArgumentException(ENABLED + " '" + enabled + "'");
+            if (enabled.equals("false")) return WHOLE_OUTPUT;
+            return new GateSettings(true, Integer.parseInt(metadata.getOrDefault(GROW, "0")),
+                    Double.parseDouble(metadata.getOrDefault(GAIN, "1")));
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(file + ": invalid gate settings in its metadata (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.derain.operators.derain;
+
+import io.derain.models.restore.GateSettings;
+
+/**
+ * What the user chose for the attention gate, on top of what the model's weights say ({@link GateSettings}):
+ * each part null = the model's. Giving a widening or gain alone turns the gate on, with the model's other
+ * part if it is gated and the bundled model's default otherwise.
+ *
+ * @param enabled gate on or off; null: as the weights say (and on when a widening or gain is given)
+ * @param grow    widening in pixels; null: the model's
+ * @param gain    gain; null: the model's
+ */
+public record GateChoice(Boolean enabled, Integer grow, Double gain) {
+    /** Everything as the model's weights say. */
+    public static final GateChoice FROM_MODEL = new GateChoice(null, null, null);
+
+    /** Exactly {@code gate}, whatever the model says. */
+    public static GateChoice of(AttentionGate gate) {
+        return new GateChoice(gate.enabled(), gate.grow(), gate.gain());
+    }
+
+    /** The gate to run for a model whose weights ask for {@code model}. */
+    public AttentionGate resolve(GateSettings model) {
+        boolean on = enabled != null ? enabled : grow != null || gain != null || model.enabled();
+        if (!on) return AttentionGate.OFF;
+        int g = grow != null ? grow : model.enabled() ? model.grow() : AttentionGate.DEFAULT_GROW;
+        double k = gain != null ? gain : model.enabled() ? model.gain() : AttentionGate.DEFAULT_GAIN;
+        return AttentionGate.of(g, k);
+    }
+}
