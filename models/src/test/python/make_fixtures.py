@@ -5,6 +5,8 @@ usage: make_fixtures.py OUTDIR [--recurrent 32] [--steps 4] [--widths 64,128,256
 import argparse
 import collections
 import os
+import struct
+import zlib
 import sys
 
 import numpy as np
@@ -19,6 +21,17 @@ from legacy_save import save_legacy, save_torch_legacy  # noqa: E402
 
 def write_raw(path, tensor):
     tensor.detach().contiguous().numpy().astype('<f4').tofile(path)
+
+
+def write_png(path, rgb):
+    """An 8-bit RGB PNG from an H x W x 3 uint8 array, with the standard library only."""
+    h, w, _ = rgb.shape
+    raw = b''.join(b'\x00' + rgb[y].tobytes() for y in range(h))
+    def chunk(kind, data):
+        return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff)
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
+                + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
 
 
 def main():
@@ -90,6 +103,16 @@ def main():
             raise SystemExit('degenerate fixture output %s: std %g' % (name, values.std()))
         write_raw(out(name), t)
         manifest.append(' '.join([name] + [str(d) for d in t.shape]))
+
+    # The paper's demo on a picture: cv2.imread's BGR / 255 in, the whole output * 255 clipped and rounded
+    # out. `derain run demo_input.png --weights gen_legacy_v2.pkl` must give demo_output.png.
+    rgb = (torch.rand(48, 64, 3) * 255).round().to(torch.uint8).numpy()
+    bgr = torch.from_numpy(rgb[:, :, ::-1].copy()).permute(2, 0, 1).unsqueeze(0).float() / 255
+    with torch.no_grad():
+        demo = net(bgr)[3][0].permute(1, 2, 0).numpy()[:, :, ::-1]
+    write_png(out('demo_input.png'), rgb)
+    write_png(out('demo_output.png'), np.clip(np.round(demo * 255), 0, 255).astype(np.uint8))
+    manifest += ['demo_input.png', 'demo_output.png']
 
     with open(out('manifest.txt'), 'w') as f:
         f.write('\n'.join(manifest) + '\n')

@@ -1,5 +1,6 @@
 package io.derain.pipeline.cli;
 
+import io.derain.models.restore.GateSettings;
 import io.derain.models.restore.GeneratorModel;
 import io.derain.models.restore.ModelCatalog;
 import io.derain.models.weights.StateDict;
@@ -31,6 +32,8 @@ import picocli.CommandLine.Spec;
                 "Runs the model on DIR/rainy/*, compares its attention map with DIR/mask/* at the thresholds "
                 + "0.05, 0.10, ... 0.95, and stores the one with the highest mean IoU in FILE (a derain checkpoint "
                 + "with the same weights). Use it as --weights FILE.",
+                "The gate it runs with (the weights' own, or --attention-gate/--gate-grow/--gate-gain) is stored "
+                + "too and becomes the weights' default.",
                 "'derain synth VIDEO -o DIR' makes such a directory; take footage the model is not tested on."})
 final class CalibrateCommand implements Callable<Integer> {
     /** Calibration candidates: a coarse grid, so that a small validation set cannot over-fit the level. */
@@ -67,19 +70,25 @@ final class CalibrateCommand implements Callable<Integer> {
         TempOutput file = TempOutput.file(output, overwrite);
         try (StateDict weights = ModelCatalog.readWeights(modelOptions.model, modelOptions.weights)) {
             ThresholdSweep sweep = new ThresholdSweep();
+            GateSettings gate;
             try (DerainOperator operator = modelOptions.openOperator(compute)) {
                 ModelScoring.run(operator, pairs, new PairScorer(pairs, operator.dropThreshold(), sweep), quiet,
                         "derain calibrate");
+                gate = operator.gate().settings();
             }
             if (sweep.images() == 0) {
                 throw new InputException(pairsDirectory + ": the model predicts no attention map to calibrate");
             }
             double best = sweep.best(THRESHOLDS);
-            printTable(sweep, best);
+            printTable(sweep, best, gate.enabled()
+                    ? String.format(Locale.ROOT, "the gate on (widened %d px, gain %s)", gate.grow(), gate.gain())
+                    : "the gate off (the whole output)");
             weights.metadata().put(GeneratorModel.DROP_THRESHOLD_METADATA, String.format(Locale.ROOT, "%.2f", best));
             weights.metadata().put(GeneratorModel.DROP_THRESHOLD_METADATA + ".calibration", String.format(Locale.ROOT,
                     "mean IoU %.4f on the %d masked pairs of %s", sweep.meanIoU(best), sweep.images(),
                     pairsDirectory.getFileName()));
+            // The gate it ran with (the weights' own unless overridden) becomes the weights' default.
+            gate.writeTo(weights.metadata());
             weights.write(file.temp());
             file.commit();
         } finally {
@@ -88,7 +97,7 @@ final class CalibrateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printTable(ThresholdSweep sweep, double best) {
+    private void printTable(ThresholdSweep sweep, double best, String gateLine) {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "derain calibrate: mean attention IoU over %d masked pairs of %s%n", sweep.images(),
                 pairsDirectory);
@@ -96,7 +105,7 @@ final class CalibrateCommand implements Callable<Integer> {
         for (double t : THRESHOLDS) {
             out.printf(Locale.ROOT, "%9.2f  %8.4f%s%n", t, sweep.meanIoU(t), t == best ? "  <- drop threshold" : "");
         }
-        out.printf(Locale.ROOT, "derain calibrate: wrote %s with drop threshold %.2f%n", output, best);
+        out.printf(Locale.ROOT, "derain calibrate: wrote %s with drop threshold %.2f and %s%n", output, best, gateLine);
         out.flush();
     }
 

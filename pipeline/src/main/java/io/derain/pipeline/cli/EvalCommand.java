@@ -3,43 +3,69 @@ package io.derain.pipeline.cli;
 import io.derain.models.SettingsException;
 import io.derain.models.restore.RestorationModel;
 import io.derain.operators.derain.DerainOperator;
+import io.derain.pipeline.InputException;
 import io.derain.pipeline.evaluation.EvaluationReport;
 import io.derain.pipeline.evaluation.ImageScore;
+import io.derain.pipeline.evaluation.MapAgreement;
+import io.derain.pipeline.evaluation.MapAgreementReport;
 import io.derain.pipeline.evaluation.PairScorer;
 import io.derain.pipeline.evaluation.PairsDirectory;
+import io.derain.pipeline.evaluation.ReferenceMaps;
 import io.derain.pipeline.sink.TempOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code derain eval --pairs DIR}: how well a model removes drops, in the paper's measures. */
+/** {@code derain eval --pairs DIR | --maps DIR}: how well a model removes drops and finds them. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Scores a model (or derained images) on rainy/clean pairs: PSNR, SSIM, mask IoU.",
-                "Derains DIR/rainy/* with a model and compares rainy input and derained output with "
-                + "DIR/clean/* (same file names): PSNR and SSIM on BT.601 luminance as in the paper, the gain "
-                + "in dB, and where DIR/mask/* exists the IoU of the model's attention map with the drop mask.",
-                "With --outputs, scores images derained elsewhere instead (no model is loaded).",
-                "'derain synth VIDEO -o DIR' makes such a directory."})
+        description = {"Scores a model (or derained images) on rainy/clean pairs: PSNR, SSIM, mask IoU; or its "
+                + "attention maps against reference maps.",
+                "--pairs DIR: derains DIR/rainy/* and compares rainy input and derained output with DIR/clean/* "
+                + "(same file names): PSNR and SSIM on BT.601 luminance as in the paper, the gain in dB, and where "
+                + "DIR/mask/* exists the IoU of the model's attention map with the drop mask. --compare NAME=DIR2 "
+                + "scores another method's outputs beside it (e.g. the paper's); --outputs scores derained images "
+                + "instead of running a model.",
+                "--maps DIR: runs the model on DIR/rainy/* and compares its attention map with the jet-colormap "
+                + "reference maps in DIR/paper-map/ (N.png or N_stepK.png, the last step): IoU and the share of "
+                + "each photo called drop.",
+                "'derain synth VIDEO -o DIR' makes a pairs directory."})
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pairs", required = true, paramLabel = "DIR", description = "Holds rainy/, clean/ and optionally mask/.")
-    Path pairsDirectory;
+    @ArgGroup(multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--pairs", required = true, paramLabel = "DIR", description = "Holds rainy/, clean/ and optionally mask/.")
+        Path pairs;
+
+        @Option(names = "--maps", required = true, paramLabel = "DIR",
+                description = "Holds rainy/ photos and their reference attention maps in paper-map/.")
+        Path maps;
+    }
 
     @Option(names = "--outputs", paramLabel = "DIR2",
             description = "Already derained images, named as in DIR/rainy/, to score instead of running a model.")
     Path outputs;
+
+    @Option(names = "--compare", paramLabel = "NAME=DIR2",
+            description = "Also score another method's outputs (named as in DIR/rainy/) beside the model, as a row "
+                    + "of the summary, e.g. --compare paper=DIR/paper-output. Repeatable.")
+    Map<String, Path> compare = new LinkedHashMap<>();
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the scores as JSON.")
     Path json;
@@ -70,17 +96,20 @@ final class EvalCommand implements Callable<Integer> {
                 || spec.commandLine().getParseResult().hasMatchedOption("--model"))) {
             throw new SettingsException("--outputs scores existing images: it takes no --model or --weights");
         }
-        PairsDirectory pairs = PairsDirectory.open(pairsDirectory);
-        if (outputs != null && !Files.isDirectory(outputs)) {
-            throw new io.derain.pipeline.InputException(outputs + ": no such directory");
+        if (target.maps != null && (outputs != null || !compare.isEmpty())) {
+            throw new SettingsException("--maps compares attention maps: it takes no --outputs or --compare");
         }
+        for (Path dir : outputs == null ? compare.values() : concat(compare.values(), outputs)) {
+            if (!Files.isDirectory(dir)) throw new InputException(dir + ": no such directory");
+        }
+        PairsDirectory pairs = target.pairs == null ? null : PairsDirectory.open(target.pairs);
+        ReferenceMaps maps = target.maps == null ? null : ReferenceMaps.open(target.maps);
         // Reserve the JSON file first: an existing one is refused before any work is done.
         TempOutput jsonOutput = json == null ? null : TempOutput.file(json, overwrite);
         try {
-            EvaluationReport report = outputs != null ? scoreOutputs(pairs) : scoreModel(pairs);
-            report.printTable(spec.commandLine().getOut());
+            String jsonText = maps != null ? scoreMaps(maps) : scorePairs(pairs);
             if (jsonOutput != null) {
-                Files.writeString(jsonOutput.temp(), report.toJson(), StandardCharsets.UTF_8);
+                Files.writeString(jsonOutput.temp(), jsonText, StandardCharsets.UTF_8);
                 jsonOutput.commit();
             }
         } finally {
@@ -89,22 +118,58 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private EvaluationReport scoreOutputs(PairsDirectory pairs) {
+    private static List<Path> concat(java.util.Collection<Path> some, Path one) {
+        List<Path> all = new ArrayList<>(some);
+        all.add(one);
+        return all;
+    }
+
+    /** Prints the tables; returns the JSON. */
+    private String scorePairs(PairsDirectory pairs) throws IOException {
+        EvaluationReport report = outputs != null ? scoreOutputs(pairs, outputs) : scoreModel(pairs);
+        report.printTable(spec.commandLine().getOut());
+        if (compare.isEmpty()) return report.toJson();
+        List<EvaluationReport> all = new ArrayList<>(List.of(report));
+        for (Path dir : compare.values()) {
+            EvaluationReport other = scoreOutputs(pairs, dir);
+            other.printTable(spec.commandLine().getOut());
+            all.add(other);
+        }
+        List<String> names = new ArrayList<>(List.of(outputs != null ? outputs.toString() : "derain"));
+        names.addAll(compare.keySet());
+        EvaluationReport.printSummary(spec.commandLine().getOut(), names, all);
+        return EvaluationReport.toJson(names, all);
+    }
+
+    private EvaluationReport scoreOutputs(PairsDirectory pairs, Path dir) {
         // Scored images carry no attention map: the threshold only labels the report.
         double threshold = maskThreshold != null ? maskThreshold : RestorationModel.DEFAULT_DROP_THRESHOLD;
         PairScorer scorer = new PairScorer(pairs, threshold);
         List<ImageScore> scores = new ArrayList<>();
         for (String name : pairs.names()) {
-            scores.add(scorer.scoreFile(name, outputs.resolve(name)));
+            scores.add(scorer.scoreFile(name, dir.resolve(name)));
         }
-        return new EvaluationReport(pairsDirectory.toString(), outputs.toString(), threshold, scores);
+        return new EvaluationReport(target.pairs.toString(), dir.toString(), threshold, scores);
     }
 
     private EvaluationReport scoreModel(PairsDirectory pairs) throws IOException {
         try (DerainOperator operator = modelOptions.openOperator(compute)) {
             double threshold = maskThreshold != null ? maskThreshold : operator.dropThreshold();
             List<ImageScore> scores = ModelScoring.run(operator, pairs, new PairScorer(pairs, threshold), quiet, "derain eval");
-            return new EvaluationReport(pairsDirectory.toString(), operator.describe(), threshold, scores);
+            return new EvaluationReport(target.pairs.toString(), operator.describe(), threshold, scores);
+        }
+    }
+
+    private String scoreMaps(ReferenceMaps maps) throws IOException {
+        try (DerainOperator operator = modelOptions.openOperator(compute)) {
+            double threshold = maskThreshold != null ? maskThreshold : operator.dropThreshold();
+            try (MapAgreement agreement = new MapAgreement(maps, threshold)) {
+                ModelScoring.run(operator, maps.rainyDirectory(), agreement, quiet, "derain eval");
+                MapAgreementReport report = new MapAgreementReport(target.maps.toString(), operator.describe(),
+                        threshold, agreement.scores());
+                report.printTable(spec.commandLine().getOut());
+                return report.toJson();
+            }
         }
     }
 }

@@ -7,23 +7,36 @@ import io.derain.pipeline.evaluation.PairScorer;
 import io.derain.pipeline.evaluation.PairsDirectory;
 import io.derain.pipeline.runtime.ProgressListener;
 import io.derain.pipeline.runtime.StagedPipeline;
+import io.derain.pipeline.sink.FrameSink;
 import io.derain.pipeline.source.ImageSource;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
-/** Derains the rainy images of a pairs directory with a model and scores each against its pair. */
+/** Derains a directory of images with a model and hands each result to a scoring sink. */
 final class ModelScoring {
     private ModelScoring() {}
 
-    /** @param command prefixes the progress lines on stderr ({@code derain eval}) */
+    /** Scores the rainy images of a pairs directory against their pairs. */
     static List<ImageScore> run(DerainOperator operator, PairsDirectory pairs, PairScorer scorer, boolean quiet,
                                 String command) throws IOException {
-        try (ImageSource source = ImageSource.open(pairs.rainyDirectory());
-             EvaluationSink sink = new EvaluationSink(scorer);
+        try (EvaluationSink sink = new EvaluationSink(scorer)) {
+            run(operator, pairs.rainyDirectory(), sink, quiet, command);
+            return sink.scores();
+        }
+    }
+
+    /**
+     * Derains every image of {@code images} into {@code sink} (not closed here).
+     *
+     * @param command prefixes the progress lines on stderr ({@code derain eval})
+     */
+    static void run(DerainOperator operator, Path images, FrameSink sink, boolean quiet, String command)
+            throws IOException {
+        try (ImageSource source = ImageSource.open(images);
              ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null)) {
             if (!quiet) System.err.println(command + ": " + operator.describe());
             new StagedPipeline(source, operator, sink).run(quiet ? ProgressListener.NONE : progress);
-            return sink.scores();
         }
     }
 }

@@ -23,6 +23,8 @@ import io.derain.pipeline.sink.Sinks;
 import io.derain.pipeline.sink.AttentionMapSink;
 import io.derain.pipeline.sink.FrameSink;
 import io.derain.pipeline.source.FrameSource;
+import io.derain.pipeline.source.TappedSource;
+import io.derain.pipeline.sink.PreviewSink;
 import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.Sources;
 import java.io.IOException;
@@ -89,6 +91,11 @@ final class RunCommand implements Callable<Integer> {
                     + "(image inputs: the image's name), and report how much of the frame drops cover.")
     Path attention;
 
+    @Option(names = "--preview", paramLabel = "side-by-side",
+            description = "Write a preview instead of the derained output: input | derained | raindrop map side by "
+                    + "side in one frame three times as wide (videos and images alike).")
+    String preview;
+
     @Mixin
     MetricsOptions metricsOptions;
 
@@ -107,6 +114,9 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The preview decorator of this job's sink, when --preview asked for one. */
+    private PreviewSink previewSink;
+
     @Override
     public Integer call() throws Exception {
         validate();
@@ -117,6 +127,7 @@ final class RunCommand implements Callable<Integer> {
              FrameSource source = openSource(stream, hook, log)) {
             SourceInfo info = source.info();
             SourceInfo written = live.fps == null ? info : info.withFrameRate(live.fps, -1);
+            if (preview != null) written = written.withSize(PreviewSink.previewWidth(info.width()), info.height());
             boolean derain = !modelOptions.isNone();
             if (!derain && attention != null) throw new ParameterException(spec.commandLine(), "--attention needs a model, not --model none");
             try (FrameOperator operator = derain ? modelOptions.openOperator(compute) : new IdentityOperator(compute.batch)) {
@@ -127,7 +138,9 @@ final class RunCommand implements Callable<Integer> {
                 try (FrameSink sink = openSink(written, dropThreshold, log, source);
                      ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null);
                      MetricsServer metrics = startMetrics(source)) {
-                    StagedPipeline pipeline = new StagedPipeline(source, operator, sink, settings(info, operator));
+                    // A preview keeps each input frame as it leaves the source; the source stays owned here.
+                    FrameSource frames = previewSink == null ? source : new TappedSource(source, previewSink.tap(), false);
+                    StagedPipeline pipeline = new StagedPipeline(frames, operator, sink, settings(info, operator));
                     bindMetrics(metrics, pipeline, source, sink);
                     hook.onStop(pipeline::stop);
                     AtomicBoolean timeUp = new AtomicBoolean();
@@ -155,6 +168,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (preview != null && !preview.equals("side-by-side")) {
+            throw new ParameterException(spec.commandLine(), "--preview: expected side-by-side, got '" + preview + "'");
+        }
         metricsOptions.validate(spec.commandLine());
         live.validate(spec.commandLine());
         // A local input to a local file or directory: the output is checked before anything is decoded or loaded.
@@ -202,6 +218,7 @@ final class RunCommand implements Callable<Integer> {
         FrameSink sink = Outputs.open(output, live.segment, info, overwrite, live.reconnect(), log::event,
                 () -> new Outputs.KafkaTarget(kafka.client(output), cameraId(source), kafka.encoding(spec.commandLine()),
                         modelOptions.stamp()));
+        if (preview != null) sink = previewSink = new PreviewSink(sink);
         return attention == null ? sink : new AttentionMapSink(sink, attention, overwrite, dropThreshold);
     }
 

@@ -55,6 +55,35 @@ public record EvaluationReport(String pairs, String subject, double maskThreshol
                 String.format(Locale.ROOT, "%+.2f", s.gainDb()), s.hasMaskIoU() ? number(s.maskIoU(), 3) : "-");
     }
 
+    /**
+     * One row per report of the same pairs (a model, other methods' outputs): mean input and output quality
+     * and gain, so methods read side by side.
+     */
+    public static void printSummary(PrintWriter out, List<String> names, List<EvaluationReport> reports) {
+        int nameWidth = Math.max(8, names.stream().mapToInt(String::length).max().orElse(0));
+        String row = "%-" + nameWidth + "s  %10s  %10s  %11s  %11s  %8s%n";
+        out.printf(Locale.ROOT, "derain eval: side by side on %s (means over %d pairs)%n", reports.get(0).pairs(),
+                reports.get(0).images().size());
+        out.printf(Locale.ROOT, row, "output", "rainy PSNR", "rainy SSIM", "output PSNR", "output SSIM", "gain dB");
+        for (int i = 0; i < reports.size(); i++) {
+            ImageScore m = reports.get(i).mean();
+            out.printf(Locale.ROOT, row, names.get(i), number(m.rainy().psnr(), 2), number(m.rainy().ssim(), 4),
+                    number(m.derained().psnr(), 2), number(m.derained().ssim(), 4),
+                    String.format(Locale.ROOT, "%+.2f", m.gainDb()));
+        }
+        out.flush();
+    }
+
+    /** Several reports of the same pairs as one JSON object: {"reports": {"NAME": report, ...}}. */
+    public static String toJson(List<String> names, List<EvaluationReport> reports) {
+        StringBuilder json = new StringBuilder("{\n  \"reports\": {");
+        for (int i = 0; i < reports.size(); i++) {
+            json.append(i == 0 ? "\n    " : ",\n    ").append(string(names.get(i))).append(": ")
+                    .append(reports.get(i).toJson().strip().replace("\n", "\n    "));
+        }
+        return json.append("\n  }\n}\n").toString();
+    }
+
     /** The report as a JSON object; NaN (no IoU) becomes null. */
     public String toJson() {
         StringBuilder json = new StringBuilder(256 + 200 * images.size());

@@ -7,12 +7,17 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import io.derain.pipeline.InputException;
+import io.derain.pipeline.source.ImageFileCheck;
 import io.derain.pipeline.source.MediaPaths;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 
-/** Decodes still images for scoring; the caller owns (closes) the returned Mat. */
+/**
+ * Decodes still images for scoring (references, masks, maps), checked for damage first as inputs are
+ * ({@link ImageFileCheck}): a truncated reference must fail, not score against grey. The caller owns
+ * (closes) the returned Mat.
+ */
 final class ImageFiles {
     private ImageFiles() {}
 
@@ -33,6 +38,7 @@ final class ImageFiles {
 
     private static Mat read(Path file, int flags, int type) {
         MediaPaths.requireReadableFile(file);
+        ImageFileCheck.check(file);
         Mat mat = imread(file.toString(), flags);
         if (mat == null || mat.empty() || mat.type() != type) {
             if (mat != null) mat.close();

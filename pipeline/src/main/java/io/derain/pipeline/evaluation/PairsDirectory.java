@@ -47,6 +47,7 @@ public final class PairsDirectory {
     }
 
     /** Image file names in a directory, sorted, hidden files skipped (as image sources list them). */
+    /** Image files in {@code dir}, by name, hidden files left out. */
     static List<String> images(Path dir) {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(p -> !p.getFileName().toString().startsWith("."))

@@ -22,14 +22,14 @@ import javax.imageio.stream.ImageInputStream;
  * by the JDK's libjpeg, whose warnings ("Corrupt JPEG data: ...", "Premature end of JPEG file") are the
  * signal OpenCV's copy only prints; a PNG's chunks are checked against their CRC-32s. Other formats (bmp, webp, tiff, ...) are left to OpenCV.
  */
-final class ImageFileCheck {
+public final class ImageFileCheck {
     /** The largest width or height accepted: 16384 px (a 16K frame), far above any camera. */
     static final int MAX_SIDE = 16_384;
 
     private ImageFileCheck() {}
 
     /** Throws a one-line {@link InputException} naming {@code file} when it is damaged or too large. */
-    static void check(Path file) {
+    public static void check(Path file) {
         byte[] data;
         try {
             data = Files.readAllBytes(file);

@@ -25,6 +25,11 @@ public record SourceInfo(String name, int width, int height, double frameRate, l
 
     public boolean hasAudio() { return audio != null; }
 
+    /** The same source with frames of another size (a sink that writes composed frames). */
+    public SourceInfo withSize(int newWidth, int newHeight) {
+        return new SourceInfo(name, newWidth, newHeight, frameRate, frameCount, audio, live);
+    }
+
     /** The same source at another frame rate (a source thinned to a target rate). */
     public SourceInfo withFrameRate(double fps, long frames) {
         return new SourceInfo(name, width, height, fps, frames, audio, live);

@@ -8,7 +8,7 @@ import java.io.IOException;
 /**
  * Shows every video frame to a tap as it leaves the source, before any operator rewrites it in place:
  * how a job keeps the untouched input (the clean half of a training pair) without copying frames.
- * Owns the wrapped source.
+ * Owns the wrapped source unless told otherwise.
  */
 public final class TappedSource extends ForwardingSource {
     /** Looks at a frame; must not keep it (the frame is reused). */
@@ -20,7 +20,12 @@ public final class TappedSource extends ForwardingSource {
     private final Tap tap;
 
     public TappedSource(FrameSource source, Tap tap) {
-        super(source, true);
+        this(source, tap, true);
+    }
+
+    /** @param owns whether closing this closes {@code source} */
+    public TappedSource(FrameSource source, Tap tap, boolean owns) {
+        super(source, owns);
         this.tap = tap;
     }
 

@@ -72,6 +72,74 @@ class EvalCommandTest {
         assertTrue(text.contains("lite"), "names the model: " + text);
     }
 
+    /** --compare scores another method's outputs beside the model: a summary row each, one JSON. */
+    @Test
+    void compareScoresOtherOutputsBesideTheModel() throws Exception {
+        Path json = tmp.resolve("compared.json");
+        CliRun run = CliRun.of("eval", "--pairs", pairs.toString(), "--weights", randomLite("lite-compare.ckpt").toString(),
+                "--compare", "perfect=" + pairs.resolve("clean"), "--compare", "none=" + pairs.resolve("rainy"),
+                "--device", "cpu", "--json", json.toString(), "-q");
+        assertEquals(0, run.exitCode(), run.err());
+        Matcher perfect = Pattern.compile("(?m)^perfect\\s+\\S+\\s+\\S+\\s+100\\.00\\s+1\\.0000").matcher(run.out());
+        assertTrue(perfect.find(), run.out());
+        assertTrue(Pattern.compile("(?m)^none\\s.*\\+0\\.00$").matcher(run.out()).find(), run.out());
+        assertTrue(Pattern.compile("(?m)^derain\\s").matcher(run.out()).find(), run.out());
+        String text = Files.readString(json);
+        assertTrue(text.contains("\"reports\"") && text.contains("\"perfect\"") && text.contains("\"derain\""), text);
+        CliRun missing = CliRun.of("eval", "--pairs", pairs.toString(), "--compare", "x=" + tmp.resolve("nowhere"));
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("nowhere"), missing.err());
+    }
+
+    /**
+     * --maps: the model's map against reference maps drawn in jet colours. The references here are the pairs'
+     * own drop masks in jet (dark blue / dark red), as the last of two recurrent steps (the first is blank):
+     * the reference coverage read back is the mask's.
+     */
+    @Test
+    void mapsAreComparedWithJetColouredReferences() throws Exception {
+        Path maps = tmp.resolve("maps");
+        Files.createDirectories(maps.resolve("paper-map"));
+        Files.createDirectories(maps.resolve("rainy"));
+        List<Double> coverage = new java.util.ArrayList<>();
+        for (String name : List.of("00000.png", "00001.png")) {
+            Files.copy(pairs.resolve("rainy/" + name), maps.resolve("rainy/" + name));
+            try (Mat mask = org.bytedeco.opencv.global.opencv_imgcodecs.imread(pairs.resolve("mask/" + name).toString(),
+                    org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE);
+                 Mat jet = new Mat(mask.rows(), mask.cols(), CV_8UC3);
+                 Mat blank = new Mat(mask.rows(), mask.cols(), CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(128, 0, 0, 0))) {
+                java.nio.ByteBuffer m = mask.data().capacity(mask.total()).asByteBuffer();
+                java.nio.ByteBuffer j = jet.data().capacity(jet.total() * 3).asByteBuffer();
+                int drops = 0;
+                for (int i = 0; i < mask.total(); i++) {
+                    boolean drop = (m.get(i) & 0xff) > 127;
+                    if (drop) drops++;
+                    j.put(3 * i, (byte) (drop ? 0 : 128)).put(3 * i + 1, (byte) 0).put(3 * i + 2, (byte) (drop ? 128 : 0));
+                }
+                coverage.add(100.0 * drops / mask.total());
+                String stem = name.replace(".png", "");
+                assertTrue(imwrite(maps.resolve("paper-map/" + stem + "_step1.png").toString(), blank));
+                assertTrue(imwrite(maps.resolve("paper-map/" + stem + "_step2.png").toString(), jet));
+            }
+        }
+        Path json = tmp.resolve("maps.json");
+        CliRun run = CliRun.of("eval", "--maps", maps.toString(), "--weights", randomLite("lite-maps.ckpt").toString(),
+                "--device", "cpu", "--json", json.toString(), "-q");
+        assertEquals(0, run.exitCode(), run.err());
+        Matcher first = Pattern.compile("(?m)^00000\\.png\\s+(\\d\\.\\d{3})\\s+\\S+ %\\s+(\\S+) %").matcher(run.out());
+        assertTrue(first.find(), run.out());
+        assertEquals(coverage.get(0), Double.parseDouble(first.group(2)), 0.051, run.out());
+        double iou = Double.parseDouble(first.group(1));
+        assertTrue(iou >= 0 && iou <= 1, run.out());
+        assertTrue(Files.readString(json).contains("\"referenceCoverage\""));
+
+        Files.delete(maps.resolve("paper-map/00001_step1.png"));
+        Files.delete(maps.resolve("paper-map/00001_step2.png"));
+        CliRun missing = CliRun.of("eval", "--maps", maps.toString(), "-q");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("00001"), missing.err());
+    }
+
     @Test
     void badInputExitsWith2() throws Exception {
         CliRun missing = CliRun.of("eval", "--pairs", tmp.resolve("nowhere").toString(), "--outputs", tmp.toString());
@@ -116,6 +184,7 @@ class EvalCommandTest {
         try (StateDict state = StateDict.read(calibrated)) {
             assertEquals(String.format(Locale.ROOT, "%.2f", threshold), state.metadata().get("attention.dropThreshold"));
             assertEquals("lite", state.metadata().get("model.name"), "the architecture travels with the weights");
+            assertTrue(state.metadata().containsKey("gate.enabled"), "the gate it ran with travels too");
         }
 
         Path json = tmp.resolve("calibrated.json");

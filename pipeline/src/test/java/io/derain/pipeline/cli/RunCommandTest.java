@@ -87,6 +87,59 @@ class RunCommandTest {
         }
     }
 
+    /**
+     * Weights without gate settings (the paper's gen.pkl is a plain state dict) run the network's whole output,
+     * as the paper's demo does: `derain run img.png --weights gen.pkl` gives what the PyTorch reference made of
+     * the same picture (BGR / 255 in, output * 255 rounded), to one level; --attention-gate changes it.
+     */
+    @Test
+    void legacyWeightsGiveThePaperDemosOwnOutput() throws Exception {
+        Path fixtures = weights.getParent();
+        Path out = dir.resolve("demo.png"), gated = dir.resolve("gated.png");
+        Result r = derain("run", fixtures.resolve("demo_input.png").toString(), "-o", out.toString(),
+                "--weights", weights.toString(), "-q");
+        assertEquals(0, r.exitCode(), r.err());
+        try (Mat expected = opencv_imgcodecs.imread(fixtures.resolve("demo_output.png").toString());
+             Mat actual = opencv_imgcodecs.imread(out.toString())) {
+            assertEquals(expected.cols(), actual.cols());
+            byte[] e = new byte[(int) (expected.total() * 3)], a = new byte[e.length];
+            expected.data().get(e);
+            actual.data().get(a);
+            int worst = 0;
+            for (int i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs((e[i] & 0xff) - (a[i] & 0xff)));
+            assertTrue(worst <= 1, "largest difference from the PyTorch demo output: " + worst + " levels");
+        }
+        assertEquals(0, derain("run", fixtures.resolve("demo_input.png").toString(), "-o", gated.toString(),
+                "--weights", weights.toString(), "--attention-gate", "-q").exitCode());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(out), Files.readAllBytes(gated)),
+                "the gate is not applied by default to weights that carry no gate settings");
+    }
+
+    /** --preview side-by-side: one picture three times as wide, the input on the left, the derained one beside it. */
+    @Test
+    void sideBySidePreviewShowsInputDerainedAndMap() throws Exception {
+        Path input = weights.getParent().resolve("demo_input.png");
+        Path plain = dir.resolve("plain.png"), preview = dir.resolve("preview.png");
+        assertEquals(0, derain("run", input.toString(), "-o", plain.toString(), "--weights", weights.toString(), "-q").exitCode());
+        Result r = derain("run", input.toString(), "-o", preview.toString(), "--weights", weights.toString(),
+                "--preview", "side-by-side", "-q");
+        assertEquals(0, r.exitCode(), r.err());
+        try (Mat in = opencv_imgcodecs.imread(input.toString()); Mat out = opencv_imgcodecs.imread(plain.toString());
+             Mat p = opencv_imgcodecs.imread(preview.toString())) {
+            int w = in.cols();
+            assertEquals(3 * w, p.cols());
+            assertEquals(in.rows(), p.rows());
+            try (Mat left = new Mat(p, new Rect(0, 0, w, in.rows())).clone();
+                 Mat middle = new Mat(p, new Rect(w, 0, w, in.rows())).clone()) {
+                assertEquals(0, org.bytedeco.opencv.global.opencv_core.norm(left, in, org.bytedeco.opencv.global.opencv_core.NORM_INF, new Mat()));
+                assertEquals(0, org.bytedeco.opencv.global.opencv_core.norm(middle, out, org.bytedeco.opencv.global.opencv_core.NORM_INF, new Mat()));
+            }
+        }
+        Result bad = derain("run", input.toString(), "-o", dir.resolve("x.png").toString(), "--weights", weights.toString(),
+                "--preview", "stacked", "-q");
+        assertEquals(2, bad.exitCode(), bad.err());
+    }
+
     /** --attention writes one 8-bit map per image, named after it and of its size, and the drop coverage. */
     @Test
     void attentionMapsComeOutBesideTheImages() throws Exception {
