@@ -5,8 +5,7 @@ import java.util.SplittableRandom;
 /**
  * The wet-glass veil: the film of water on a lens or windshield scatters light over the whole picture,
  * so real rainy frames are brighter and lower in contrast everywhere, not only under the drops
- * (on Qian et al.'s real pairs a per-channel affine fit from clean to rainy keeps 0.79–0.87 of the contrast
- * and adds 8–22 % of full scale). Rendered as {@code out = in · (1 − v) + v · L}: strength {@code v}
+ * (Qian et al.'s real pairs keep 0.79–0.87 of the clean contrast and are lifted by 8–22 % of full scale). Rendered as {@code out = in · (1 − v) + v · L}: strength {@code v}
  * varying smoothly across the frame (the film is uneven), airlight {@code L} a slightly tinted level above
  * the frame's mean brightness.
  *
