@@ -24,6 +24,8 @@ import io.derain.models.SettingsException;
  *                       everything at or above it is altered and marked as drop
  * @param veil           strength (0..0.9) of the wet-glass veil over the whole frame ({@link GlassVeil});
  *                       0 leaves every pixel outside the drops bit-exact
+ * @param streaks        fraction of the frame covered by falling-rain streaks ({@link RainStreaks}), new every
+ *                       frame; 0 = none
  */
 public record RainSettings(
         RainStyle style,
@@ -37,7 +39,8 @@ public record RainSettings(
         double refraction,
         double defocus,
         double maskThreshold,
-        double veil) {
+        double veil,
+        double streaks) {
 
     public RainSettings {
         if (style == null) throw new SettingsException("style is required");
@@ -46,6 +49,7 @@ public record RainSettings(
         if (!(slideRadius > 0)) throw new SettingsException("slideRadius must be positive");
         if (!(maskThreshold > 0 && maskThreshold < 1)) throw new SettingsException("maskThreshold must be in (0, 1)");
         if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("veil must be in [0, 0.9]: " + veil);
+        if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("streak density must be in [0, 0.3]: " + streaks);
         if (growthPerFrame < 0 || slideSpeed < 0 || rainRate < 0 || refraction < 0 || defocus < 0) {
             throw new SettingsException("rates and lengths must not be negative");
         }
@@ -58,29 +62,34 @@ public record RainSettings(
      */
     public static RainSettings defaults(RainStyle style) {
         return switch (style) {
-            case LENS -> new RainSettings(style, 0.30, 0.012, 0.07, 0.07, 0.0008, 0.012, 0.01, 0.25, 0.007, 0.04, 0.18);
-            case WINDSHIELD -> new RainSettings(style, 0.16, 0.005, 0.028, 0.03, 0.0008, 0.010, 0.01, 0.25, 0.0, 0.04, 0.08);
-            case MIXED -> new RainSettings(style, 0.24, 0.006, 0.055, 0.05, 0.0008, 0.011, 0.01, 0.25, 0.007, 0.04, 0.14);
+            case LENS -> new RainSettings(style, 0.30, 0.012, 0.07, 0.07, 0.0008, 0.012, 0.01, 0.25, 0.007, 0.04, 0.18, 0);
+            case WINDSHIELD -> new RainSettings(style, 0.16, 0.005, 0.028, 0.03, 0.0008, 0.010, 0.01, 0.25, 0.0, 0.04, 0.08, 0);
+            case MIXED -> new RainSettings(style, 0.24, 0.006, 0.055, 0.05, 0.0008, 0.011, 0.01, 0.25, 0.007, 0.04, 0.14, 0);
         };
+    }
+
+    public RainSettings withStreaks(double newStreaks) {
+        return new RainSettings(style, coverage, minRadius, maxRadius, slideRadius, growthPerFrame,
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil, newStreaks);
     }
 
     public RainSettings withVeil(double newVeil) {
         return new RainSettings(style, coverage, minRadius, maxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, maskThreshold, newVeil);
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, newVeil, streaks);
     }
 
     public RainSettings withCoverage(double newCoverage) {
         return new RainSettings(style, newCoverage, minRadius, maxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil);
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil, streaks);
     }
 
     public RainSettings withRadii(double newMinRadius, double newMaxRadius) {
         return new RainSettings(style, coverage, newMinRadius, newMaxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil);
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil, streaks);
     }
 
     public RainSettings withMaskThreshold(double newMaskThreshold) {
         return new RainSettings(style, coverage, minRadius, maxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, newMaskThreshold, veil);
+                slideSpeed, rainRate, refraction, defocus, newMaskThreshold, veil, streaks);
     }
 }

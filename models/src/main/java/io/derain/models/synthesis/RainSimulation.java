@@ -5,7 +5,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Rain on a video: one {@link DropField} stepped per frame and drawn by one {@link RaindropRenderer}, under
- * one {@link GlassVeil} when the settings ask for one.
+ * one {@link GlassVeil} and with {@link RainStreaks} falling behind the drops when the settings ask for them.
  * The same settings, seed and sequence of frames give the same rainy frames and masks; a frame of another
  * size restarts the field (in its steady state). Also usable for single training images: every call is a
  * new frame of an evolving field, so consecutive calls on unrelated images still get fresh-looking drops.
@@ -19,6 +19,7 @@ public final class RainSimulation implements AutoCloseable {
         this.renderer = new RaindropRenderer(settings);
         // A stream of its own, so the drops of a seed are what they were before the veil existed.
         if (settings.veil() > 0) renderer.veil(new GlassVeil(settings.veil(), new java.util.SplittableRandom(~seed)));
+        if (settings.streaks() > 0) renderer.streaks(new RainStreaks(settings.streaks(), seed * 0x9E3779B97F4A7C15L + 7));
     }
 
     public DropField field() { return field; }

@@ -76,6 +76,7 @@ public final class RaindropRenderer implements AutoCloseable {
     private byte[] maskBytes;
     private byte[] coverageBytes;
     private GlassVeil veil;
+    private RainStreaks streaks;
 
     public RaindropRenderer(RainSettings settings) {
         this.settings = settings;
@@ -87,6 +88,14 @@ public final class RaindropRenderer implements AutoCloseable {
      */
     public void veil(GlassVeil newVeil) {
         this.veil = newVeil;
+    }
+
+    /**
+     * Falling rain drawn into the scene behind the drops in every frame rendered from now on (null: none);
+     * like the veil it alters pixels outside the drop mask.
+     */
+    public void streaks(RainStreaks newStreaks) {
+        this.streaks = newStreaks;
     }
 
     /**
@@ -189,6 +198,7 @@ public final class RaindropRenderer implements AutoCloseable {
     }
 
     private void compose(DropField field) {
+        if (streaks != null) streaks.render(scene, width, height, null);
         System.arraycopy(scene, 0, out, 0, scene.length);
         java.util.Arrays.fill(coverage, 0f);
         sceneMat.data().put(scene, 0, scene.length);

@@ -83,6 +83,11 @@ final class SynthCommand implements Callable<Integer> {
                     + "none with --mask altered).")
     Double veil;
 
+    @Option(names = "--streaks", paramLabel = "D", defaultValue = "0",
+            description = "Also falling rain: thin motion-blurred streaks covering about D of the frame (0..0.3: "
+                    + "0.02 drizzle, 0.05 rain, 0.12 a downpour), new every frame, behind the drops (default: none).")
+    double streaks;
+
     @Option(names = {"-y", "--overwrite"}, description = "Replace OUTPUT (and a video's masks) if they exist.")
     boolean overwrite;
 
@@ -103,9 +108,9 @@ final class SynthCommand implements Callable<Integer> {
             JobReport report = new StagedPipeline(source, rain, sink).run(quiet ? ProgressListener.NONE : progress);
             if (!quiet) {
                 String masks = sink instanceof RainyVideoSink ? " (masks in " + RainyVideoSink.masksDirectory(output) + ")" : "";
-                err.printf(Locale.ROOT, "derain synth: wrote %s%s: %d frames of %s rain (density %.2f, veil %.2f, seed %d) in %.1f s%n",
+                err.printf(Locale.ROOT, "derain synth: wrote %s%s: %d frames of %s rain (density %.2f, veil %.2f, streaks %.2f, seed %d) in %.1f s%n",
                         output, masks, report.frames(), settings.style().name().toLowerCase(Locale.ROOT),
-                        settings.coverage(), settings.veil(), seed, report.seconds());
+                        settings.coverage(), settings.veil(), settings.streaks(), seed, report.seconds());
                 err.flush();
             }
         }
@@ -127,6 +132,12 @@ final class SynthCommand implements Callable<Integer> {
             settings = settings.withCoverage(density);
         }
         boolean altered = DropMask.parse(mask) == DropMask.ALTERED;
+        if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("--streaks must be between 0 and 0.3, got " + streaks);
+        if (altered && streaks > 0) {
+            throw new SettingsException("--mask altered marks every pixel that differs from the clean frame, and streaks "
+                    + "alter pixels outside the drops: leave --streaks out with it");
+        }
+        settings = settings.withStreaks(streaks);
         if (veil != null) {
             if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("--veil must be between 0 and 0.9, got " + veil);
             if (altered && veil > 0) {
