@@ -3,6 +3,7 @@ package io.derain.models.training;
 import io.derain.models.synthesis.DropField;
 import io.derain.models.synthesis.DropMask;
 import io.derain.models.synthesis.GlassVeil;
+import io.derain.models.synthesis.RainStreaks;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainStyle;
 import io.derain.models.synthesis.RaindropRenderer;
@@ -29,6 +30,7 @@ public final class SyntheticPairs implements SampleSource {
     private final long seed;
     private final ColorJitter jitter;
     private final double maxVeil;
+    private double maxStreaks;
     private final Map<RainStyle, RaindropRenderer> renderers = new EnumMap<>(RainStyle.class);
     private final Map<RainStyle, RainSettings> settings = new EnumMap<>(RainStyle.class);
     private ByteBuffer rainy = ByteBuffer.allocateDirect(0);
@@ -92,7 +94,7 @@ public final class SyntheticPairs implements SampleSource {
             // Vary density from light to heavy so the model also learns to leave dry areas alone.
             RainSettings s = settings.get(style);
             s = s.withCoverage(s.coverage() * (0.3 + 1.2 * rng.nextDouble()));
-            render(image, clean, style, s, rng.nextLong(), veil(sampleSeed));
+            render(image, clean, style, s, rng.nextLong(), veil(sampleSeed), streaks(sampleSeed));
             int x = rng.nextInt(image.width() - crop + 1), y = rng.nextInt(image.height() - crop + 1);
             boolean mirror = rng.nextBoolean();
             cut(rainy, image.width(), 3, x, y, crop, mirror, rainyCrops, i);
@@ -113,6 +115,23 @@ public final class SyntheticPairs implements SampleSource {
         return jittered;
     }
 
+    /**
+     * Above 0, half the samples also get falling-rain streaks ({@link RainStreaks}) of a density drawn up to
+     * this, which the model is to remove too (they are not in the drop mask).
+     */
+    public SyntheticPairs withStreaks(double max) {
+        this.maxStreaks = max;
+        return this;
+    }
+
+    /** This sample's streaks, from a stream of their own; null: none. */
+    private RainStreaks streaks(long sampleSeed) {
+        if (maxStreaks <= 0) return null;
+        SplittableRandom rng = new SplittableRandom(sampleSeed * 0x5851F42D4C957F2DL + 0x2B);
+        if (rng.nextBoolean()) return null;
+        return new RainStreaks(maxStreaks * (0.1 + 0.9 * rng.nextDouble()), rng.nextLong());
+    }
+
     /** This sample's veil, from a stream of its own (runs without a veil draw what they drew before); null: none. */
     private GlassVeil veil(long sampleSeed) {
         if (maxVeil <= 0) return null;
@@ -121,7 +140,8 @@ public final class SyntheticPairs implements SampleSource {
         return new GlassVeil(maxVeil * (0.1 + 0.9 * rng.nextDouble()), rng);
     }
 
-    private void render(CleanImage image, ByteBuffer clean, RainStyle style, RainSettings s, long fieldSeed, GlassVeil veil) {
+    private void render(CleanImage image, ByteBuffer clean, RainStyle style, RainSettings s, long fieldSeed, GlassVeil veil,
+                        RainStreaks streaks) {
         int pixels = image.width() * image.height();
         if (rainy.capacity() < pixels * 3) {
             rainy = ByteBuffer.allocateDirect(pixels * 3);
@@ -132,6 +152,7 @@ public final class SyntheticPairs implements SampleSource {
         field.step(image.width(), image.height());
         RaindropRenderer renderer = renderers.get(style);
         renderer.veil(veil);
+        renderer.streaks(streaks);
         renderer.render(field, clean, image.width(), image.height(), rainy, null, coverage);
         // The attention target: the visible drops, not the faint fringes no detector can find.
         DropMask.DROPS.fromCoverage(coverage, mask, pixels);

@@ -65,6 +65,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--veil", defaultValue = "0", paramLabel = "V",
             description = "Also lay a wet-glass veil (whole-frame haze) of strength up to V (0..0.9; about 0.3 "
                     + "matches real lens photos) over 2 of 3 samples (default ${DEFAULT-VALUE}: none).") double veil;
+    @Option(names = "--streaks", defaultValue = "0", paramLabel = "D",
+            description = "Also falling-rain streaks of a density up to D (0..0.3) in half the samples, for the "
+                    + "model to remove with the drops (default ${DEFAULT-VALUE}: none).") double streaks;
     @Option(names = "--residual", description = "Residual outputs: the network predicts a correction added to "
             + "its input (fine-tuning whole-image weights starts from the identity).") boolean residual;
     @Option(names = "--resume", description = "Continue from DIR's checkpoint if there is one.") boolean resume;
@@ -98,15 +101,16 @@ final class TrainCommand implements Callable<Integer> {
             GeneratorConfig config = resume && checkpoint.exists() ? checkpoint.config()
                     : GeneratorConfig.named(model).withResidual(residual);
             if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("--veil must be in [0, 0.9], got " + veil);
+            if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("--streaks must be in [0, 0.3], got " + streaks);
             torch.manual_seed(seed);
             List<CleanImage> images = new CleanFrameLoader(heights, holdout, everyNth, log).load(inputs);
             Map<String, String> notes = new LinkedHashMap<>();
             notes.put("training.data", inputs + " at heights " + heights + ", held out (s): " + holdout
                     + ", " + images.size() + " frames");
             notes.put("training.settings", settings + (colorJitter ? ", colour jitter" : "")
-                    + (veil > 0 ? ", veil up to " + veil : ""));
+                    + (veil > 0 ? ", veil up to " + veil : "") + (streaks > 0 ? ", streaks up to " + streaks : ""));
             try (AttentiveGenerator generator = new AttentiveGenerator(config);
-                 SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil);
+                 SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks);
                  AdversarialTraining gan = adversarial ? new AdversarialTraining(learningRate) : null) {
                 if (init != null && !(resume && checkpoint.exists())) initialise(generator, log);
                 log.accept(String.format("training %s (%s) on %d frames: %s", config.name(), config, images.size(), settings));
