@@ -155,7 +155,11 @@ final class EvalCommand implements Callable<Integer> {
     private EvaluationReport scoreModel(PairsDirectory pairs) throws IOException {
         try (DerainOperator operator = modelOptions.openOperator(compute)) {
             double threshold = maskThreshold != null ? maskThreshold : operator.dropThreshold();
-            List<ImageScore> scores = ModelScoring.run(operator, pairs, new PairScorer(pairs, threshold), quiet, "derain eval");
+            PairScorer scorer = new PairScorer(pairs, threshold);
+            List<ImageScore> scores = ModelScoring.run(operator, pairs, scorer, quiet, "derain eval");
+            if (scorer.maskDrops().count() > 0) {
+                spec.commandLine().getOut().println("drop sizes: masks: " + scorer.maskDrops().describe());
+            }
             return new EvaluationReport(target.pairs.toString(), operator.describe(), threshold, scores);
         }
     }
@@ -168,6 +172,9 @@ final class EvalCommand implements Callable<Integer> {
                 MapAgreementReport report = new MapAgreementReport(target.maps.toString(), operator.describe(),
                         threshold, agreement.scores());
                 report.printTable(spec.commandLine().getOut());
+                spec.commandLine().getOut().printf("drop sizes: reference: %s%ndrop sizes: ours:      %s%n",
+                        agreement.referenceDrops().describe(), agreement.ourDrops().describe());
+                spec.commandLine().getOut().flush();
                 return report.toJson();
             }
         }

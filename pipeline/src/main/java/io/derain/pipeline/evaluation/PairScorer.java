@@ -15,6 +15,8 @@ public final class PairScorer {
     private final double maskThreshold;
     private final ThresholdSweep sweep;
     private final Ssim ssim = new Ssim();
+    private final DropSizes maskDrops = new DropSizes();
+    private byte[] maskCopy = new byte[0];
     private double[] clean = new double[0];
     private double[] rainy = clean;
     private double[] derained = clean;
@@ -80,10 +82,16 @@ public final class PairScorer {
             requireSize(maskFile.get(), mask, width, height, pairs.clean(name).toString());
             if (mask.step() != width) throw new InputException(maskFile.get() + ": unexpected row padding");
             ByteBuffer maskBytes = ImageFiles.bytes(mask);
+            if (maskCopy.length < width * height) maskCopy = new byte[width * height];
+            for (int i = 0; i < width * height; i++) maskCopy[i] = (byte) ((maskBytes.get(i) & 0xff) > 127 ? 1 : 0);
+            maskDrops.add(maskCopy, width, height);
             if (sweep != null) sweep.add(attention, maskBytes, width * height);
             return MaskIoU.of(attention, maskBytes, width * height, maskThreshold);
         }
     }
+
+    /** The drops of the masks scored so far (where a model gave a map to compare with). */
+    public DropSizes maskDrops() { return maskDrops; }
 
     private static void requireSize(Path file, Mat mat, int width, int height, String other) {
         if (mat.cols() != width || mat.rows() != height) {

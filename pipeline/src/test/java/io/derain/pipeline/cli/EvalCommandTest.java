@@ -132,6 +132,7 @@ class EvalCommandTest {
         double iou = Double.parseDouble(first.group(1));
         assertTrue(iou >= 0 && iou <= 1, run.out());
         assertTrue(Files.readString(json).contains("\"referenceCoverage\""));
+        assertTrue(run.out().contains("drop sizes: reference: "), run.out());
 
         Files.delete(maps.resolve("paper-map/00001_step1.png"));
         Files.delete(maps.resolve("paper-map/00001_step2.png"));
