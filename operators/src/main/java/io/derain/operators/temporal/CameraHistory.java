@@ -1,0 +1,175 @@
+package io.derain.operators.temporal;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import io.derain.operators.frame.VideoFrame;
+import java.nio.ByteBuffer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * One camera's recent past: its previous output, where that output was clear, and the stabilised drop map,
+ * carried from frame to frame ({@link TemporalOperator}). Per frame: the map becomes max(map, decay · previous
+ * stabilised map); flow from this frame to the previous output (drops' flow filled from around them) warps
+ * that output and its clear mask here; a drop pixel takes the warped output in proportion to its map, to
+ * how clear the warped pixel was, and to how well the warped output agrees with this frame in the clear
+ * pixels around it. Buffers are allocated for the first frame of a size and reused.
+ */
+final class CameraHistory implements AutoCloseable {
+    /** Disagreement a good warp still shows (interpolation, compression noise): not held against it. */
+    private static final float NOISE_LEVELS = 6f;
+    private final TemporalSettings settings;
+    private final int dropByte;
+    private final FlowField flow;
+    private final Disagreement judge = new Disagreement();
+    private int width;
+    private int height;
+    private boolean hasPrevious;
+    private long previousTimestamp;
+    private long filled;
+    private long resets;
+    private byte[] stable = new byte[0];
+    private byte[] clear = new byte[0];
+    private byte[] pixels = new byte[0];
+    private byte[] warpedPixels = new byte[0];
+    private byte[] warpedClear = new byte[0];
+    private byte[] agreement = new byte[0];
+    private byte[] workDrops = new byte[0];
+    private final Mat previous = new Mat();
+    private final Mat previousClear = new Mat();
+    private final Mat previousGrey = new Mat();
+    private final Mat grey = new Mat();
+    private final Mat scratch = new Mat();
+    private final Mat warped = new Mat();
+    private final Mat warpedClearMat = new Mat();
+    private final Mat warpedGrey = new Mat();
+    private final Mat stableMat = new Mat();
+    private final Mat stableWork = new Mat();
+    private final Mat dropsWork = new Mat();
+    private final Mat disagreement = new Mat();
+    private final Mat disagreementFull = new Mat();
+
+    CameraHistory(TemporalSettings settings, double dropThreshold) {
+        this.settings = settings;
+        this.dropByte = (int) Math.ceil(255 * dropThreshold - 1e-9);
+        this.flow = new FlowField(settings.workHeight(), settings.fillKernel());
+    }
+
+    long filledFrames() { return filled; }
+
+    long resets() { return resets; }
+
+    /** Stabilises {@code frame}'s map and fills its drops from the past, in place; then remembers it. */
+    void next(VideoFrame frame) {
+        int w = frame.width(), h = frame.height(), n = w * h;
+        if (w != width || h != height) allocate(w, h);
+        long ts = frame.timestampMicros();
+        boolean continuous = hasPrevious && ts > previousTimestamp && ts - previousTimestamp <= settings.maxGapMicros();
+        ByteBuffer map = frame.attention();
+        float decay = (float) settings.mapDecay();
+        for (int i = 0; i < n; i++) {
+            int a = map.get(i) & 0xff;
+            int carried = continuous ? (int) ((stable[i] & 0xff) * decay) : 0;
+            stable[i] = (byte) Math.max(a, carried);
+        }
+        frame.attentionForWriting().put(0, stable, 0, n);
+        ByteBuffer px = frame.pixels();
+        px.get(0, pixels, 0, 3 * n);
+        for (int i = 0; i < n; i++) clear[i] = (byte) (255 - (stable[i] & 0xff));
+        if (continuous && fill(px, w, h)) filled++;
+        else if (hasPrevious) resets++;
+        remember(frame, w, h, ts);
+    }
+
+    /** Fills the drops of {@code px} from the warped previous output; false when this frame is a cut. */
+    private boolean fill(ByteBuffer px, int w, int h) {
+        int n = w * h;
+        flow.grey(px, w, h, grey, scratch);
+        stableMat.data().put(stable, 0, n);
+        try (Size work = new Size(flow.width(), flow.height())) {
+            resize(stableMat, stableWork, work, 0, 0, INTER_AREA);
+        }
+        int wn = flow.width() * flow.height();
+        ByteBuffer sw = stableWork.data().capacity(wn).asByteBuffer();
+        if (workDrops.length < wn) workDrops = new byte[wn];
+        // Rims count too: the area-averaged map is low at a drop's edge, where the flow is already wrong.
+        for (int i = 0; i < wn; i++) workDrops[i] = (byte) ((sw.get(i) & 0xff) >= dropByte / 2 ? 255 : 0);
+        dropsWork.data().put(workDrops, 0, wn);
+        flow.compute(grey, previousGrey, dropsWork);
+        flow.warp(previous, warped);
+        flow.warp(previousClear, warpedClearMat);
+        // Agreement: the warped previous output against this frame, over the clear pixels around each drop.
+        try (Size work = new Size(flow.width(), flow.height()); Size full = new Size(w, h)) {
+            resize(warped, scratch, work, 0, 0, INTER_AREA);
+            cvtColor(scratch, warpedGrey, COLOR_BGR2GRAY);
+            double cut = judge.measure(grey, warpedGrey, workDrops, flow.width(), flow.height(),
+                    settings.fillKernel(), disagreement);
+            if (cut > settings.cutLevel()) return false; // clear stays this frame's own: 1 - map
+            resize(disagreement, disagreementFull, full, 0, 0, INTER_LINEAR);
+        }
+        warped.data().get(warpedPixels, 0, 3 * n);
+        warpedClearMat.data().get(warpedClear, 0, n);
+        disagreementFull.data().get(agreement, 0, n);
+        float levels = (float) settings.agreementLevels();
+        for (int i = 0; i < n; i++) {
+            int a = stable[i] & 0xff;
+            if (a == 0) continue;
+            float off = Math.max(0f, (agreement[i] & 0xff) - NOISE_LEVELS);
+            float trust = Math.max(0f, 1f - off / levels) * (warpedClear[i] & 0xff) / 255f;
+            float k = a / 255f * trust;
+            // What was filled from a trusted past is as good as clear for the next frame: drops fill inwards.
+            clear[i] = (byte) Math.round(255 - a + a * trust);
+            if (k <= 0f) continue;
+            for (int c = 3 * i; c < 3 * i + 3; c++) {
+                float d = pixels[c] & 0xff;
+                pixels[c] = (byte) (int) (d + k * ((warpedPixels[c] & 0xff) - d) + 0.5f);
+            }
+        }
+        px.put(0, pixels, 0, 3 * n);
+        return true;
+    }
+
+    private void remember(VideoFrame frame, int w, int h, long ts) {
+        int n = w * h;
+        previous.data().put(pixels, 0, 3 * n);
+        previousClear.data().put(clear, 0, n);
+        flow.grey(frame.pixels(), w, h, previousGrey, scratch);
+        previousTimestamp = ts;
+        hasPrevious = true;
+    }
+
+    private void allocate(int w, int h) {
+        width = w;
+        height = h;
+        hasPrevious = false;
+        int n = w * h;
+        stable = new byte[n];
+        clear = new byte[n];
+        pixels = new byte[3 * n];
+        warpedPixels = new byte[3 * n];
+        warpedClear = new byte[n];
+        agreement = new byte[n];
+        previous.create(h, w, CV_8UC3);
+        previousClear.create(h, w, CV_8UC1);
+        stableMat.create(h, w, CV_8UC1);
+        flow.size(w, h);
+        dropsWork.create(flow.height(), flow.width(), CV_8UC1);
+    }
+
+    @Override
+    public void close() {
+        flow.close();
+        judge.close();
+        for (Mat m : new Mat[] {previous, previousClear, previousGrey, grey, scratch, warped, warpedClearMat, warpedGrey,
+                stableMat, stableWork, dropsWork, disagreement, disagreementFull}) {
+            m.close();
+        }
+    }
+}

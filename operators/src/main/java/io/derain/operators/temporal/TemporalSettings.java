@@ -1,0 +1,35 @@
+package io.derain.operators.temporal;
+
+import io.derain.models.SettingsException;
+
+/**
+ * How the causal temporal mode works ({@link TemporalOperator}).
+ *
+ * @param workHeight      height optical flow is computed at (flow is smooth; 180 lines cost a few ms)
+ * @param fillKernel      side, in work pixels, of the box over which flow inside drops is averaged from the clear
+ *                        flow around them
+ * @param mapDecay        per-frame factor a drop's attention keeps once the network stops seeing it (0: no
+ *                        memory, the map as each frame's; drops on glass persist, so 0.8 keeps a drop over a
+ *                        missed frame without smearing one that ran off)
+ * @param agreementLevels grey levels (0..255) of disagreement between the warped previous output and this
+ *                        frame around a drop at which the previous frame is no longer trusted at all (moving
+ *                        objects, flow failures)
+ * @param cutLevel        mean disagreement over clear pixels above which the frame is a cut: nothing carried over
+ * @param maxGapMicros    a gap in timestamps longer than this (a reconnect, dropped frames) starts afresh
+ */
+public record TemporalSettings(int workHeight, int fillKernel, double mapDecay, double agreementLevels,
+                               double cutLevel, long maxGapMicros) {
+
+    public TemporalSettings {
+        if (workHeight < 16) throw new SettingsException("temporal work height must be at least 16: " + workHeight);
+        if (fillKernel < 3) throw new SettingsException("temporal fill kernel must be at least 3: " + fillKernel);
+        if (!(mapDecay >= 0 && mapDecay < 1)) throw new SettingsException("map decay must be in [0, 1): " + mapDecay);
+        if (!(agreementLevels > 0) || !(cutLevel > 0) || maxGapMicros <= 0) {
+            throw new SettingsException("temporal thresholds must be positive");
+        }
+    }
+
+    public static TemporalSettings defaults() {
+        return new TemporalSettings(180, 21, 0.8, 24, 40, 500_000);
+    }
+}

@@ -1,0 +1,134 @@
+package io.derain.operators.temporal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.derain.operators.FrameOperator;
+import io.derain.operators.frame.VideoFrame;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The temporal mode on a scene panning behind a drop that stays put, with a per-frame "model" that finds the
+ * drop exactly but restores it badly (flat grey): the background seen around the drop in earlier frames
+ * fills it in, the map keeps a drop the model missed for a frame, and a cut or a gap starts afresh.
+ */
+class TemporalOperatorTest {
+    private static final int W = 128, H = 96, CX = 64, CY = 48, R = 9, SPEED = 2;
+
+    /** A smooth texture that DIS can follow, shifted right by {@code offset} pixels. */
+    private static int scene(int x, int y, int offset, int c) {
+        double u = x - offset;
+        double v = 128 + 50 * Math.sin(u / 7.0 + c) * Math.cos(y / 9.0) + 40 * Math.sin((u + 2 * y) / 13.0 + 2 * c);
+        return (int) Math.max(0, Math.min(255, Math.round(v)));
+    }
+
+    private static boolean inDrop(int x, int y) {
+        return (x - CX) * (x - CX) + (y - CY) * (y - CY) <= R * R;
+    }
+
+    /** Paints the clean scene of frame t (the model's input minus the drop, which it then flattens). */
+    private static VideoFrame frame(int t, long micros) {
+        VideoFrame f = new VideoFrame(W, H);
+        ByteBuffer px = f.pixels();
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                for (int c = 0; c < 3; c++) px.put((y * W + x) * 3 + c, (byte) scene(x, y, SPEED * t, c));
+            }
+        }
+        f.setIndex(t);
+        f.setTimestampMicros(micros);
+        return f;
+    }
+
+    /** Finds the drop exactly (except on frames it is told to miss) and fills it with flat grey. */
+    private static final class FlatFill implements FrameOperator {
+        long missOn = -1;
+
+        @Override
+        public void apply(List<VideoFrame> batch) {
+            for (VideoFrame f : batch) {
+                ByteBuffer px = f.pixels(), map = f.attentionForWriting();
+                for (int y = 0; y < H; y++) {
+                    for (int x = 0; x < W; x++) {
+                        boolean drop = inDrop(x, y);
+                        map.put(y * W + x, (byte) (drop && f.index() != missOn ? 255 : 0));
+                        if (drop) for (int c = 0; c < 3; c++) px.put((y * W + x) * 3 + c, (byte) 128);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** Mean absolute error inside the drop against the clean scene of frame t. */
+    private static double dropError(VideoFrame f, int t) {
+        double sum = 0;
+        int n = 0;
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                if (!inDrop(x, y)) continue;
+                for (int c = 0; c < 3; c++) {
+                    sum += Math.abs((f.pixels().get((y * W + x) * 3 + c) & 0xff) - scene(x, y, SPEED * t, c));
+                    n++;
+                }
+            }
+        }
+        return sum / n;
+    }
+
+    @Test
+    void dropsAreFilledFromTheSceneSeenAroundThemBefore() {
+        double perFrame = 0, temporal = 0;
+        try (TemporalOperator op = new TemporalOperator(new FlatFill(), TemporalSettings.defaults(), 0.5)) {
+            for (int t = 0; t < 16; t++) {
+                VideoFrame f = frame(t, t * 33_333L);
+                op.apply(List.of(f));
+                if (t == 15) temporal = dropError(f, t);
+            }
+            assertEquals(15, op.filledFrames(), "every frame after the first");
+        }
+        VideoFrame plain = frame(15, 0);
+        try (FlatFill model = new FlatFill()) {
+            model.apply(List.of(plain));
+        }
+        perFrame = dropError(plain, 15);
+        assertTrue(temporal < 0.35 * perFrame, "error inside the drop: temporal " + temporal + ", per frame " + perFrame);
+    }
+
+    @Test
+    void theMapKeepsADropTheModelMissesForAFrame() {
+        FlatFill model = new FlatFill();
+        model.missOn = 5;
+        try (TemporalOperator op = new TemporalOperator(model, TemporalSettings.defaults(), 0.5)) {
+            for (int t = 0; t < 7; t++) {
+                VideoFrame f = frame(t, t * 33_333L);
+                op.apply(List.of(f));
+                if (t == 5) {
+                    int kept = f.attention().get(CY * W + CX) & 0xff;
+                    assertEquals(Math.round(255 * 0.8), kept, 1, "decayed, not gone");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aGapOrACutStartsAfresh() {
+        try (TemporalOperator op = new TemporalOperator(new FlatFill(), TemporalSettings.defaults(), 0.5)) {
+            op.apply(List.of(frame(0, 0)));
+            op.apply(List.of(frame(1, 2_000_000))); // 2 s later: a reconnect
+            assertEquals(0, op.filledFrames());
+            assertEquals(1, op.resets());
+            VideoFrame other = frame(2, 2_033_333);
+            ByteBuffer px = other.pixels();
+            java.util.Random noise = new java.util.Random(2);
+            for (int i = 0; i < px.limit(); i++) px.put(i, (byte) noise.nextInt(256)); // another scene altogether
+            op.apply(List.of(other));
+            assertEquals(0, op.filledFrames(), "a cut is not filled from the scene before it");
+            assertEquals(2, op.resets());
+        }
+    }
+}
