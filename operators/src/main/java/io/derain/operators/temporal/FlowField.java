@@ -64,7 +64,7 @@ public final class FlowField implements AutoCloseable {
     public int height() { return height; }
 
     /** The work size for frames of {@code w × h}. */
-    void size(int w, int h) {
+    public void size(int w, int h) {
         if (w == fullWidth && h == fullHeight) return;
         fullWidth = w;
         fullHeight = h;
@@ -81,7 +81,7 @@ public final class FlowField implements AutoCloseable {
     }
 
     /** BGR24 {@code frame} as an 8-bit grey picture at the work size, into {@code grey} (allocated as needed). */
-    void grey(ByteBuffer frame, int w, int h, Mat grey, Mat scratch) {
+    public void grey(ByteBuffer frame, int w, int h, Mat grey, Mat scratch) {
         size(w, h);
         try (BytePointer data = new BytePointer(frame); Mat bgr = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC3, data);
              Size work = new Size(width, height)) {
@@ -94,7 +94,7 @@ public final class FlowField implements AutoCloseable {
      * Computes the flow from {@code current} to {@code previous} (grey, work size), then replaces it inside
      * {@code drops} (work size, 8-bit, non-zero = drop) by the average of the clear flow around.
      */
-    void compute(Mat current, Mat previous, Mat drops) {
+    public void compute(Mat current, Mat previous, Mat drops) {
         dis.calc(current, previous, flow);
         int n = width * height;
         new FloatPointer(flow.data()).get(flowData, 0, 2 * n);
@@ -131,7 +131,7 @@ public final class FlowField implements AutoCloseable {
     }
 
     /** Pulls {@code previous} (full size, any type) along the flow, upsampled bilinearly, into {@code out}. */
-    void warp(Mat previous, Mat out, int interpolation) {
+    public void warp(Mat previous, Mat out, int interpolation) {
         try (Size full = new Size(fullWidth, fullHeight)) {
             resize(flow, fullFlow, full, 0, 0, INTER_LINEAR);
         }
@@ -150,7 +150,7 @@ public final class FlowField implements AutoCloseable {
         }
     }
 
-    void warp(Mat previous, Mat out) {
+    public void warp(Mat previous, Mat out) {
         warp(previous, out, INTER_LINEAR);
     }
 

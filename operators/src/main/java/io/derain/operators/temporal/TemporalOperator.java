@@ -12,22 +12,30 @@ import java.util.Map;
  * vanishing for one, and (2) the pixels under drops filled from the previous output aligned by optical flow
  * where that output was clear and agrees with this frame around the drop, the network's restoration
  * elsewhere ({@link CameraHistory}). Only past frames are used: no added latency beyond the flow itself. A
- * cut, a timestamp gap (reconnect) or a new frame size starts a camera afresh.
+ * cut, a timestamp gap (reconnect) or a new frame size starts a camera afresh. Owns the operator it wraps
+ * unless told otherwise.
  */
 public final class TemporalOperator implements FrameOperator {
     private final FrameOperator frames;
     private final TemporalSettings settings;
     private final double dropThreshold;
     private final Map<String, CameraHistory> cameras = new HashMap<>();
+    private final boolean owns;
 
     /**
      * @param frames        the per-frame operator (owned); its frames must carry attention maps
      * @param dropThreshold attention level (0..1] from which the map calls a pixel drop (the model's)
      */
     public TemporalOperator(FrameOperator frames, TemporalSettings settings, double dropThreshold) {
+        this(frames, settings, dropThreshold, true);
+    }
+
+    /** @param owns whether {@link #close()} closes {@code frames} too */
+    public TemporalOperator(FrameOperator frames, TemporalSettings settings, double dropThreshold, boolean owns) {
         this.frames = frames;
         this.settings = settings;
         this.dropThreshold = dropThreshold;
+        this.owns = owns;
     }
 
     @Override
@@ -73,6 +81,7 @@ public final class TemporalOperator implements FrameOperator {
     @Override
     public void close() {
         cameras.values().forEach(CameraHistory::close);
-        frames.close();
+        cameras.clear();
+        if (owns) frames.close();
     }
 }

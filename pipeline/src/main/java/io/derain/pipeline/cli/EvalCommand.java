@@ -40,6 +40,9 @@ import picocli.CommandLine.Spec;
                 "--maps DIR: runs the model on DIR/rainy/* and compares its attention map with the jet-colormap "
                 + "reference maps in DIR/paper-map/ (N.png or N_stepK.png, the last step): IoU and the share of "
                 + "each photo called drop.",
+                "--flicker VIDEO: derains the video per frame and in the temporal mode (run --temporal) in one run and "
+                + "reports each output's flicker: the mean luminance difference between a frame and the previous one "
+                + "warped onto it by optical flow.",
                 "'derain synth VIDEO -o DIR' makes a pairs directory."})
 final class EvalCommand implements Callable<Integer> {
 
@@ -56,7 +59,15 @@ final class EvalCommand implements Callable<Integer> {
         @Option(names = "--maps", required = true, paramLabel = "DIR",
                 description = "Holds rainy/ photos and their reference attention maps in paper-map/.")
         Path maps;
+
+        @Option(names = "--flicker", required = true, paramLabel = "VIDEO",
+                description = "A rainy video: derain it per frame and with --temporal in one run and compare their flicker.")
+        Path flicker;
     }
+
+    @Option(names = "--frames", paramLabel = "N", defaultValue = "0",
+            description = "With --flicker: only the first N frames (default: all).")
+    long frames;
 
     @Option(names = "--outputs", paramLabel = "DIR2",
             description = "Already derained images, named as in DIR/rainy/, to score instead of running a model.")
@@ -96,9 +107,10 @@ final class EvalCommand implements Callable<Integer> {
                 || spec.commandLine().getParseResult().hasMatchedOption("--model"))) {
             throw new SettingsException("--outputs scores existing images: it takes no --model or --weights");
         }
-        if (target.maps != null && (outputs != null || !compare.isEmpty())) {
-            throw new SettingsException("--maps compares attention maps: it takes no --outputs or --compare");
+        if (target.pairs == null && (outputs != null || !compare.isEmpty())) {
+            throw new SettingsException("--outputs and --compare score pairs: they need --pairs");
         }
+        if (frames < 0) throw new SettingsException("--frames must not be negative");
         for (Path dir : outputs == null ? compare.values() : concat(compare.values(), outputs)) {
             if (!Files.isDirectory(dir)) throw new InputException(dir + ": no such directory");
         }
@@ -107,7 +119,7 @@ final class EvalCommand implements Callable<Integer> {
         // Reserve the JSON file first: an existing one is refused before any work is done.
         TempOutput jsonOutput = json == null ? null : TempOutput.file(json, overwrite);
         try {
-            String jsonText = maps != null ? scoreMaps(maps) : scorePairs(pairs);
+            String jsonText = target.flicker != null ? scoreFlicker() : maps != null ? scoreMaps(maps) : scorePairs(pairs);
             if (jsonOutput != null) {
                 Files.writeString(jsonOutput.temp(), jsonText, StandardCharsets.UTF_8);
                 jsonOutput.commit();
@@ -161,6 +173,14 @@ final class EvalCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("drop sizes: masks: " + scorer.maskDrops().describe());
             }
             return new EvaluationReport(target.pairs.toString(), operator.describe(), threshold, scores);
+        }
+    }
+
+    private String scoreFlicker() throws IOException {
+        io.derain.pipeline.source.MediaPaths.requireReadableFile(target.flicker);
+        try (DerainOperator operator = modelOptions.openOperator(compute)) {
+            if (!quiet) System.err.println("derain eval: " + operator.describe());
+            return FlickerScoring.run(operator, target.flicker, frames, spec.commandLine().getOut());
         }
     }
 

@@ -25,6 +25,8 @@ import io.derain.pipeline.sink.FrameSink;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.TappedSource;
 import io.derain.pipeline.sink.PreviewSink;
+import io.derain.operators.temporal.TemporalOperator;
+import io.derain.operators.temporal.TemporalSettings;
 import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.Sources;
 import java.io.IOException;
@@ -91,6 +93,12 @@ final class RunCommand implements Callable<Integer> {
                     + "(image inputs: the image's name), and report how much of the frame drops cover.")
     Path attention;
 
+    @Option(names = "--temporal",
+            description = "Video: use past frames too. The raindrop map is stabilised over time and the pixels under "
+                    + "drops are filled from the previous output aligned by optical flow where it was clear, the "
+                    + "model's restoration elsewhere; starts afresh on a cut or a reconnect. Causal (no frame is held back).")
+    boolean temporal;
+
     @Option(names = "--preview", paramLabel = "side-by-side",
             description = "Write a preview instead of the derained output: input | derained | raindrop map side by "
                     + "side in one frame three times as wide (videos and images alike).")
@@ -130,6 +138,10 @@ final class RunCommand implements Callable<Integer> {
             if (preview != null) written = written.withSize(PreviewSink.previewWidth(info.width()), info.height());
             boolean derain = !modelOptions.isNone();
             if (!derain && attention != null) throw new ParameterException(spec.commandLine(), "--attention needs a model, not --model none");
+            if (temporal && (!derain || info.frameRate() == 0)) {
+                throw new ParameterException(spec.commandLine(), "--temporal needs a model and a video or stream, not "
+                        + (derain ? "still images" : "--model none"));
+            }
             try (FrameOperator operator = derain ? modelOptions.openOperator(compute) : new IdentityOperator(compute.batch)) {
                 checkFrameSize(operator, info);
                 double dropThreshold = operator instanceof DerainOperator d ? d.dropThreshold() : 0.5;
@@ -140,7 +152,10 @@ final class RunCommand implements Callable<Integer> {
                      MetricsServer metrics = startMetrics(source)) {
                     // A preview keeps each input frame as it leaves the source; the source stays owned here.
                     FrameSource frames = previewSink == null ? source : new TappedSource(source, previewSink.tap(), false);
-                    StagedPipeline pipeline = new StagedPipeline(frames, operator, sink, settings(info, operator));
+                    // Not owning: the operator is closed by its own try above.
+                    FrameOperator steps = temporal ? new TemporalOperator(operator, TemporalSettings.defaults(), dropThreshold, false)
+                            : operator;
+                    StagedPipeline pipeline = new StagedPipeline(frames, steps, sink, settings(info, operator));
                     bindMetrics(metrics, pipeline, source, sink);
                     hook.onStop(pipeline::stop);
                     AtomicBoolean timeUp = new AtomicBoolean();
@@ -148,7 +163,12 @@ final class RunCommand implements Callable<Integer> {
                         timeUp.set(true);
                         pipeline.stop();
                     })) {
-                        JobReport report = pipeline.run(new JobLog(quiet ? ProgressListener.NONE : progress, System.err, quiet));
+                        JobReport report;
+                        try {
+                            report = pipeline.run(new JobLog(quiet ? ProgressListener.NONE : progress, System.err, quiet));
+                        } finally {
+                            if (steps != operator) steps.close();
+                        }
                         RunSummary.print(err(), report, info, output,
                                 source instanceof LiveSource camera ? camera.stats() : null, source.damage());
                         if (sink instanceof AttentionMapSink maps) {

@@ -141,6 +141,22 @@ class EvalCommandTest {
         assertTrue(missing.err().contains("00001"), missing.err());
     }
 
+    /** --flicker: the same video per frame and temporal in one run, both figures and their change. */
+    @Test
+    void flickerComparesPerFrameAndTemporalOutputs() throws Exception {
+        Path json = tmp.resolve("flicker.json");
+        CliRun run = CliRun.of("eval", "--flicker", TestMedia.shortClip().toString(), "--frames", "6",
+                "--weights", randomLite("lite-flicker.ckpt").toString(), "--device", "cpu", "--json", json.toString(), "-q");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("over 5 frame pairs"), run.out());
+        assertTrue(Pattern.compile("(?m)^per frame\\s+\\d+\\.\\d{3}$").matcher(run.out()).find(), run.out());
+        assertTrue(Pattern.compile("(?m)^temporal\\s+\\d+\\.\\d{3}\\s+\\([+-]").matcher(run.out()).find(), run.out());
+        assertTrue(Files.readString(json).contains("\"perFrame\""));
+        CliRun missing = CliRun.of("eval", "--flicker", tmp.resolve("none.mp4").toString(), "-q");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("none.mp4"), missing.err());
+    }
+
     @Test
     void badInputExitsWith2() throws Exception {
         CliRun missing = CliRun.of("eval", "--pairs", tmp.resolve("nowhere").toString(), "--outputs", tmp.toString());

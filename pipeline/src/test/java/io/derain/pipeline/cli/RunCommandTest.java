@@ -115,6 +115,20 @@ class RunCommandTest {
                 "the gate is not applied by default to weights that carry no gate settings");
     }
 
+    /** --temporal on a video keeps every frame and its timing; on still images it is refused. */
+    @Test
+    void temporalModeRunsOnVideoOnly() throws Exception {
+        Path out = dir.resolve("temporal.mp4");
+        Result r = derain("run", TestMedia.shortClip().toString(), "-o", out.toString(), "--weights", weights.toString(),
+                "--temporal", "-q");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(TestMedia.probe(TestMedia.shortClip()).timestamps(), TestMedia.probe(out).timestamps());
+        Result still = derain("run", weights.getParent().resolve("demo_input.png").toString(), "-o",
+                dir.resolve("t.png").toString(), "--weights", weights.toString(), "--temporal", "-q");
+        assertEquals(2, still.exitCode(), still.err());
+        assertTrue(still.err().contains("still images"), still.err());
+    }
+
     /** --preview side-by-side: one picture three times as wide, the input on the left, the derained one beside it. */
     @Test
     void sideBySidePreviewShowsInputDerainedAndMap() throws Exception {
