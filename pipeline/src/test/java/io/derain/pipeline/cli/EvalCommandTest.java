@@ -145,7 +145,7 @@ class EvalCommandTest {
     @Test
     void flickerComparesPerFrameAndTemporalOutputs() throws Exception {
         Path json = tmp.resolve("flicker.json");
-        CliRun run = CliRun.of("eval", "--flicker", TestMedia.shortClip().toString(), "--frames", "6",
+        CliRun run = CliRun.of("eval", "--flicker", TestMedia.windshieldVideo().toString(), "--frames", "6",
                 "--weights", randomLite("lite-flicker.ckpt").toString(), "--device", "cpu", "--json", json.toString(), "-q");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("over 5 frame pairs"), run.out());

@@ -35,6 +35,9 @@ public final class TestMedia {
     public static Path audioClip() { return shared().resolve("data/dashcam/solidWhiteRight.mp4"); }
 
     /** 5 jpg (720×480) and 3 png. */
+    /** 16 s of a real rainy windshield drive, 640x360, 30 fps (evaluation material). */
+    public static Path windshieldVideo() { return shared().resolve("data/real-rain/windshield-video/highway-rain-first16s.mp4"); }
+
     public static Path realRain() { return shared().resolve("data/real-rain/input"); }
 
     /** What an independent decoder (a plain FFmpegFrameGrabber, not our source) finds in a file. */
