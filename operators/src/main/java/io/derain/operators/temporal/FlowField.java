@@ -49,6 +49,7 @@ public final class FlowField implements AutoCloseable {
     private float[] mapX = new float[0];
     private float[] mapY = new float[0];
     private final Mat fullFlow = new Mat();
+    private boolean mapsReady;
 
     /**
      * @param workHeight height the flow is computed at (width by the frame's aspect ratio)
@@ -95,6 +96,7 @@ public final class FlowField implements AutoCloseable {
      * {@code drops} (work size, 8-bit, non-zero = drop) by the average of the clear flow around.
      */
     public void compute(Mat current, Mat previous, Mat drops) {
+        mapsReady = false;
         dis.calc(current, previous, flow);
         int n = width * height;
         new FloatPointer(flow.data()).get(flowData, 0, 2 * n);
@@ -130,21 +132,28 @@ public final class FlowField implements AutoCloseable {
         new FloatPointer(flow.data()).put(flowData, 0, 2 * n);
     }
 
-    /** Pulls {@code previous} (full size, any type) along the flow, upsampled bilinearly, into {@code out}. */
+    /**
+     * Pulls {@code previous} (full size, any type) along the flow of the last {@link #compute}, upsampled
+     * bilinearly, into {@code out}. The full-size maps are made once per computed flow and shared by every
+     * picture warped along it.
+     */
     public void warp(Mat previous, Mat out, int interpolation) {
-        try (Size full = new Size(fullWidth, fullHeight)) {
-            resize(flow, fullFlow, full, 0, 0, INTER_LINEAR);
-        }
-        new FloatPointer(fullFlow.data()).get(fullFlowData, 0, fullFlowData.length);
-        float ux = (float) fullWidth / width, uy = (float) fullHeight / height;
-        for (int y = 0, i = 0; y < fullHeight; y++) {
-            for (int x = 0; x < fullWidth; x++, i++) {
-                mapX[i] = x + fullFlowData[2 * i] * ux;
-                mapY[i] = y + fullFlowData[2 * i + 1] * uy;
+        if (!mapsReady) {
+            try (Size full = new Size(fullWidth, fullHeight)) {
+                resize(flow, fullFlow, full, 0, 0, INTER_LINEAR);
             }
+            new FloatPointer(fullFlow.data()).get(fullFlowData, 0, fullFlowData.length);
+            float ux = (float) fullWidth / width, uy = (float) fullHeight / height;
+            for (int y = 0, i = 0; y < fullHeight; y++) {
+                for (int x = 0; x < fullWidth; x++, i++) {
+                    mapX[i] = x + fullFlowData[2 * i] * ux;
+                    mapY[i] = y + fullFlowData[2 * i + 1] * uy;
+                }
+            }
+            new FloatPointer(fullX.data()).put(mapX, 0, mapX.length);
+            new FloatPointer(fullY.data()).put(mapY, 0, mapY.length);
+            mapsReady = true;
         }
-        new FloatPointer(fullX.data()).put(mapX, 0, mapX.length);
-        new FloatPointer(fullY.data()).put(mapY, 0, mapY.length);
         try (Scalar border = new Scalar(0)) {
             remap(previous, out, fullX, fullY, interpolation, BORDER_REPLICATE, border);
         }
