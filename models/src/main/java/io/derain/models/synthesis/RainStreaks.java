@@ -15,7 +15,8 @@ public final class RainStreaks {
     private final double density;
     private final SplittableRandom random;
     private final double angle;
-    private final float[] light = new float[3];
+    /** This frame's streak level: grey-white, with the scene's brightness. */
+    private float light;
 
     /**
      * @param density fraction of the frame the streaks cover (0..0.3: 0.02 drizzle, 0.05 rain, 0.12 a downpour)
@@ -40,7 +41,7 @@ public final class RainStreaks {
         long sum = 0;
         for (byte b : frame) sum += b & 0xff;
         double mean = sum / (double) frame.length;
-        for (int c = 0; c < 3; c++) light[c] = (float) Math.min(255, mean * 0.6 + 120); // grey-white, with the scene
+        light = (float) Math.min(255, mean * 0.6 + 120);
         double meanLength = 0.095 * height, meanWidth = 1.3;
         int count = (int) Math.round(density * width * height / (meanLength * meanWidth));
         for (int s = 0; s < count; s++) streak(frame, width, height, mask);
@@ -70,7 +71,7 @@ public final class RainStreaks {
                 int i = (py * width + x) * 3;
                 for (int c = 0; c < 3; c++) {
                     float v = frame[i + c] & 0xff;
-                    frame[i + c] = (byte) Math.min(255, (int) (v + alpha * (light[c] - v) + 0.5f));
+                    frame[i + c] = (byte) Math.min(255, (int) (v + alpha * (light - v) + 0.5f));
                 }
                 if (mask != null) mask[py * width + x] = (byte) 255;
             }

@@ -42,7 +42,7 @@ final class FlickerScoring {
         out.printf(Locale.ROOT, "%-10s  %8.3f  (%+.1f %%)%n", "temporal", temporal, change);
         out.flush();
         return String.format(Locale.ROOT, "{\"video\": %s, \"pairs\": %d, \"perFrame\": %.4f, \"temporal\": %.4f, \"changePercent\": %.2f}%n",
-                io.derain.pipeline.evaluation.EvaluationReport.quoted(video.toString()), pairs, perFrame, temporal, change);
+                io.derain.pipeline.evaluation.EvaluationReport.string(video.toString()), pairs, perFrame, temporal, change);
     }
 
     private static void measure(Path video, long frames, FrameOperator operator, FlickerMeter meter) throws IOException {

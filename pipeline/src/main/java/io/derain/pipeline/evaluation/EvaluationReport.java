@@ -126,11 +126,7 @@ public record EvaluationReport(String pairs, String subject, double maskThreshol
     }
 
     /** A JSON string literal: quotes, backslashes and control characters escaped. */
-    public static String quoted(String s) {
-        return string(s);
-    }
-
-    static String string(String s) {
+    public static String string(String s) {
         if (s == null) return "null";
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {

@@ -24,7 +24,6 @@ public final class PreviewSink implements FrameSink {
     private final ArrayDeque<Copy> pending = new ArrayDeque<>();
     private final ArrayDeque<Copy> free = new ArrayDeque<>();
     private VideoFrame composed;
-    private long missingInputs;
 
     private static final class Copy {
         long index;
@@ -84,7 +83,6 @@ public final class PreviewSink implements FrameSink {
             recycle(input);
             input = null;
         }
-        if (input == null) missingInputs++;
         int row = w * 3, outRow = previewWidth(w) * 3;
         for (int y = 0; y < h; y++) {
             int o = y * outRow, s = y * row;
@@ -105,11 +103,6 @@ public final class PreviewSink implements FrameSink {
         composed.setLabel(frame.label());
         composed.metadata().copyFrom(frame.metadata());
         output.write(composed);
-    }
-
-    /** Frames whose input copy was not there (shown with a black input panel). */
-    public synchronized long missingInputs() {
-        return missingInputs;
     }
 
     @Override
