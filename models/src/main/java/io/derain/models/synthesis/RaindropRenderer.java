@@ -77,6 +77,7 @@ public final class RaindropRenderer implements AutoCloseable {
     private byte[] coverageBytes;
     private GlassVeil veil;
     private RainStreaks streaks;
+    private byte[] streakBytes = new byte[0];
 
     public RaindropRenderer(RainSettings settings) {
         this.settings = settings;
@@ -198,7 +199,11 @@ public final class RaindropRenderer implements AutoCloseable {
     }
 
     private void compose(DropField field) {
-        if (streaks != null) streaks.render(scene, width, height, null);
+        if (streaks != null) {
+            if (streakBytes.length != width * height) streakBytes = new byte[width * height];
+            else java.util.Arrays.fill(streakBytes, (byte) 0);
+            streaks.render(scene, width, height, streakBytes);
+        }
         System.arraycopy(scene, 0, out, 0, scene.length);
         java.util.Arrays.fill(coverage, 0f);
         sceneMat.data().put(scene, 0, scene.length);
@@ -284,6 +289,15 @@ public final class RaindropRenderer implements AutoCloseable {
     private static byte level(float v) {
         int x = (int) (v + 0.5f);
         return (byte) (x < 0 ? 0 : Math.min(x, 255));
+    }
+
+    /**
+     * Sets {@code mask} (width*height bytes) to 255 where the last frame rendered got a streak, leaving its other
+     * bytes as they are: a mask of drops becomes one of all the rain the frame shows. Nothing without streaks.
+     */
+    public void markStreaks(ByteBuffer mask) {
+        if (streaks == null) return;
+        for (int i = 0, n = width * height; i < n; i++) if (streakBytes[i] != 0) mask.put(i, (byte) 255);
     }
 
     private void writeMask(ByteBuffer mask) {

@@ -117,7 +117,7 @@ public final class SyntheticPairs implements SampleSource {
 
     /**
      * Above 0, half the samples also get falling-rain streaks ({@link RainStreaks}) of a density drawn up to
-     * this, which the model is to remove too (they are not in the drop mask).
+     * this, which the model is to remove too; the attention target marks them with the drops.
      */
     public SyntheticPairs withStreaks(double max) {
         this.maxStreaks = max;
@@ -156,6 +156,8 @@ public final class SyntheticPairs implements SampleSource {
         renderer.render(field, clean, image.width(), image.height(), rainy, null, coverage);
         // The attention target: the visible drops, not the faint fringes no detector can find.
         DropMask.DROPS.fromCoverage(coverage, mask, pixels);
+        // Streaks too: the gate passes what the map does not mark, so a gated model removes only marked rain.
+        renderer.markStreaks(mask);
     }
 
     /** Copies a crop, optionally mirrored left-right, into slot {@code slot} of {@code out} (HWC bytes). */

@@ -18,8 +18,9 @@ import org.bytedeco.opencv.opencv_core.Size;
  * One camera's recent past: its previous output, where that output was clear, and the stabilised drop map,
  * carried from frame to frame ({@link TemporalOperator}). Per frame: the map becomes max(map, decay · previous
  * stabilised map); flow from this frame to the previous output (drops' flow filled from around them) warps
- * that output and its clear mask here; a drop pixel takes the warped output in proportion to its map, to
- * how clear the warped pixel was, and to how well the warped output agrees with this frame in the clear
+ * that output and its clear mask here; a drop pixel takes the warped output in full where the map calls it a
+ * drop (less on its rim), in proportion to how clear the warped pixel was and to how well the warped output
+ * agrees with this frame in the clear
  * pixels around it. Buffers are allocated for the first frame of a size and reused.
  */
 final class CameraHistory implements AutoCloseable {
@@ -27,6 +28,7 @@ final class CameraHistory implements AutoCloseable {
     private static final float NOISE_LEVELS = 6f;
     private final TemporalSettings settings;
     private final int dropByte;
+    private final int rimByte;
     private final FlowField flow;
     private final Disagreement judge = new Disagreement();
     private int width;
@@ -58,7 +60,8 @@ final class CameraHistory implements AutoCloseable {
 
     CameraHistory(TemporalSettings settings, double dropThreshold) {
         this.settings = settings;
-        this.dropByte = (int) Math.ceil(255 * dropThreshold - 1e-9);
+        this.dropByte = Math.max(2, (int) Math.ceil(255 * dropThreshold - 1e-9));
+        this.rimByte = dropByte / 2;
         this.flow = new FlowField(settings.workHeight(), settings.fillKernel());
     }
 
@@ -82,7 +85,7 @@ final class CameraHistory implements AutoCloseable {
         frame.attentionForWriting().put(0, stable, 0, n);
         ByteBuffer px = frame.pixels();
         px.get(0, pixels, 0, 3 * n);
-        for (int i = 0; i < n; i++) clear[i] = (byte) (255 - (stable[i] & 0xff));
+        for (int i = 0; i < n; i++) clear[i] = (byte) (255 - Math.round(255 * drop(stable[i] & 0xff)));
         if (continuous && fill(px, w, h)) filled++;
         else if (hasPrevious) resets++;
         remember(frame, w, h, ts);
@@ -100,7 +103,7 @@ final class CameraHistory implements AutoCloseable {
         ByteBuffer sw = stableWork.data().capacity(wn).asByteBuffer();
         if (workDrops.length < wn) workDrops = new byte[wn];
         // Rims count too: the area-averaged map is low at a drop's edge, where the flow is already wrong.
-        for (int i = 0; i < wn; i++) workDrops[i] = (byte) ((sw.get(i) & 0xff) >= dropByte / 2 ? 255 : 0);
+        for (int i = 0; i < wn; i++) workDrops[i] = (byte) ((sw.get(i) & 0xff) >= rimByte ? 255 : 0);
         dropsWork.data().put(workDrops, 0, wn);
         flow.compute(grey, previousGrey, dropsWork);
         flow.warp(previous, warped);
@@ -120,12 +123,12 @@ final class CameraHistory implements AutoCloseable {
         float levels = (float) settings.agreementLevels();
         for (int i = 0; i < n; i++) {
             int a = stable[i] & 0xff;
-            if (a == 0) continue;
+            if (a <= rimByte) continue;
             float off = Math.max(0f, (agreement[i] & 0xff) - NOISE_LEVELS);
             float trust = Math.max(0f, 1f - off / levels) * (warpedClear[i] & 0xff) / 255f;
-            float k = a / 255f * trust;
+            float r = drop(a), k = r * trust;
             // What was filled from a trusted past is as good as clear for the next frame: drops fill inwards.
-            clear[i] = (byte) Math.round(255 - a + a * trust);
+            clear[i] = (byte) Math.round(255 * (1 - r + k));
             if (k <= 0f) continue;
             for (int c = 3 * i; c < 3 * i + 3; c++) {
                 float d = pixels[c] & 0xff;
@@ -134,6 +137,16 @@ final class CameraHistory implements AutoCloseable {
         }
         px.put(0, pixels, 0, 3 * n);
         return true;
+    }
+
+    /**
+     * How much of a drop the map calls a pixel, 0..1. Not the map's own level: real drops often score just
+     * above the threshold, and a drop half filled from the past is still a drop. At or above the threshold a
+     * drop in full, below half of it (a faint rim) not at all. A drop hides what is behind it, so its pixels
+     * are not clear for the next frame either, unless filled from a trusted past.
+     */
+    private float drop(int a) {
+        return Math.min(1f, Math.max(0f, (a - rimByte) / (float) (dropByte - rimByte)));
     }
 
     private void remember(VideoFrame frame, int w, int h, long ts) {

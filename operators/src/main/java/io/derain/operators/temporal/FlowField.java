@@ -133,6 +133,41 @@ public final class FlowField implements AutoCloseable {
     }
 
     /**
+     * Marks, at the work size, the pixels this flow and {@code reverse} (the flow computed the other way
+     * between the same two frames) agree on: following this flow and then the reverse one comes back to the
+     * start, within a tolerance that grows with the motion (Sundaram et al., ECCV 2010). Elsewhere a pixel
+     * is occluded in one of the frames, leaves the frame, or the flow failed.
+     *
+     * @param out receives width*height bytes: 255 visible in both frames, 0 not
+     */
+    public void visibility(FlowField reverse, byte[] out) {
+        float[] back = reverse.flowData;
+        for (int y = 0, i = 0; y < height; y++) {
+            for (int x = 0; x < width; x++, i++) {
+                float fx = flowData[2 * i], fy = flowData[2 * i + 1];
+                float tx = x + fx, ty = y + fy;
+                if (tx < 0 || ty < 0 || tx > width - 1 || ty > height - 1) {
+                    out[i] = 0;
+                    continue;
+                }
+                int x0 = Math.min((int) tx, width - 2), y0 = Math.min((int) ty, height - 2);
+                float ax = tx - x0, ay = ty - y0;
+                int j = y0 * width + x0;
+                float bx = bilinear(back, j, 0, ax, ay), by = bilinear(back, j, 1, ax, ay);
+                float dx = fx + bx, dy = fy + by;
+                float motion = fx * fx + fy * fy + bx * bx + by * by;
+                out[i] = (byte) (dx * dx + dy * dy <= 0.01f * motion + 0.25f ? 255 : 0);
+            }
+        }
+    }
+
+    private float bilinear(float[] f, int j, int c, float ax, float ay) {
+        float top = f[2 * j + c] * (1 - ax) + f[2 * (j + 1) + c] * ax;
+        float bottom = f[2 * (j + width) + c] * (1 - ax) + f[2 * (j + width + 1) + c] * ax;
+        return top * (1 - ay) + bottom * ay;
+    }
+
+    /**
      * Pulls {@code previous} (full size, any type) along the flow of the last {@link #compute}, upsampled
      * bilinearly, into {@code out}. The full-size maps are made once per computed flow and shared by every
      * picture warped along it.

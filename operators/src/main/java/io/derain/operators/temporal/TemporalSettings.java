@@ -15,7 +15,8 @@ import io.derain.models.SettingsException;
  *                        frame around a drop at which the previous frame is no longer trusted at all (moving
  *                        objects, flow failures)
  * @param cutLevel        mean disagreement over clear pixels above which the frame is a cut: nothing carried over
- * @param maxGapMicros    a gap in timestamps longer than this (a reconnect, dropped frames) starts afresh
+ * @param maxGapMicros    a gap in timestamps longer than this (a reconnect) starts afresh; a live camera shed to
+ *                        what a CPU keeps up with (1–3 fps) leaves gaps of up to a second that are no reconnect
  */
 public record TemporalSettings(int workHeight, int fillKernel, double mapDecay, double agreementLevels,
                                double cutLevel, long maxGapMicros) {
@@ -30,6 +31,6 @@ public record TemporalSettings(int workHeight, int fillKernel, double mapDecay, 
     }
 
     public static TemporalSettings defaults() {
-        return new TemporalSettings(180, 21, 0.8, 24, 40, 500_000);
+        return new TemporalSettings(180, 21, 0.8, 24, 40, 2_000_000);
     }
 }

@@ -45,6 +45,7 @@ class TemporalOperatorTest {
     /** Finds the drop exactly (except on frames it is told to miss) and fills it with flat grey. */
     private static final class FlatFill implements FrameOperator {
         long missOn = -1;
+        int level = 255;
 
         @Override
         public void apply(List<VideoFrame> batch) {
@@ -53,7 +54,7 @@ class TemporalOperatorTest {
                 for (int y = 0; y < H; y++) {
                     for (int x = 0; x < W; x++) {
                         boolean drop = inDrop(x, y);
-                        map.put(y * W + x, (byte) (drop && f.index() != missOn ? 255 : 0));
+                        map.put(y * W + x, (byte) (drop && f.index() != missOn ? level : 0));
                         if (drop) for (int c = 0; c < 3; c++) px.put((y * W + x) * 3 + c, (byte) 128);
                     }
                 }
@@ -82,8 +83,20 @@ class TemporalOperatorTest {
 
     @Test
     void dropsAreFilledFromTheSceneSeenAroundThemBefore() {
+        assertFilled(new FlatFill(), 0.5, 0.35);
+    }
+
+    /** Real drops often score just above the threshold: a drop is a drop, filled in full, not by its level. */
+    @Test
+    void aFaintMapAboveTheThresholdFillsAsFullyAsASureOne() {
+        FlatFill faint = new FlatFill();
+        faint.level = 70; // 0.27 against a threshold of 0.25
+        assertFilled(faint, 0.25, 0.35);
+    }
+
+    private static void assertFilled(FlatFill model, double threshold, double bound) {
         double perFrame = 0, temporal = 0;
-        try (TemporalOperator op = new TemporalOperator(new FlatFill(), TemporalSettings.defaults(), 0.5)) {
+        try (TemporalOperator op = new TemporalOperator(model, TemporalSettings.defaults(), threshold)) {
             for (int t = 0; t < 16; t++) {
                 VideoFrame f = frame(t, t * 33_333L);
                 op.apply(List.of(f));
@@ -92,11 +105,9 @@ class TemporalOperatorTest {
             assertEquals(15, op.filledFrames(), "every frame after the first");
         }
         VideoFrame plain = frame(15, 0);
-        try (FlatFill model = new FlatFill()) {
-            model.apply(List.of(plain));
-        }
+        model.apply(List.of(plain));
         perFrame = dropError(plain, 15);
-        assertTrue(temporal < 0.35 * perFrame, "error inside the drop: temporal " + temporal + ", per frame " + perFrame);
+        assertTrue(temporal < bound * perFrame, "error inside the drop: temporal " + temporal + ", per frame " + perFrame);
     }
 
     @Test

@@ -146,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
                 checkFrameSize(operator, info);
                 double dropThreshold = operator instanceof DerainOperator d ? d.dropThreshold() : 0.5;
                 if (!quiet) err().println("derain: " + (operator instanceof DerainOperator d ? d.describe() : "no model: frames pass through"));
-                if (info.live() && operator instanceof DerainOperator d) warmUp(d, info);
+                if (info.live() && operator instanceof DerainOperator d) warmUp(d, info, temporal);
                 try (FrameSink sink = openSink(written, dropThreshold, log, source);
                      ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null);
                      MetricsServer metrics = startMetrics(source)) {
@@ -166,6 +166,10 @@ final class RunCommand implements Callable<Integer> {
                         JobReport report;
                         try {
                             report = pipeline.run(new JobLog(quiet ? ProgressListener.NONE : progress, System.err, quiet));
+                            if (steps instanceof TemporalOperator t && !quiet) {
+                                err().printf("derain: temporal: filled %d frames from the past, started afresh %d times (cuts, gaps, reconnects)%n",
+                                        t.filledFrames(), t.resets());
+                            }
                         } finally {
                             if (steps != operator) steps.close();
                         }
@@ -267,12 +271,20 @@ final class RunCommand implements Callable<Integer> {
      * frame warms up less: measured, the first real frame then still took twice as long). On this thread,
      * the one that runs the job's inference.
      */
-    private static void warmUp(DerainOperator operator, SourceInfo info) {
+    private static void warmUp(DerainOperator operator, SourceInfo info, boolean temporal) {
         var frame = new io.derain.operators.frame.VideoFrame(info.width(), info.height());
         java.nio.ByteBuffer pixels = frame.pixels();
         java.util.Random noise = new java.util.Random(1);
         for (int i = 0; i < pixels.limit(); i++) pixels.put(i, (byte) noise.nextInt(256));
         for (int i = 0; i < WARM_UP_FRAMES; i++) operator.apply(java.util.List.of(frame));
+        if (!temporal) return;
+        // The temporal mode's per-pixel loops run interpreted until the JIT has seen them: on a throwaway history.
+        try (TemporalOperator steps = new TemporalOperator(operator, TemporalSettings.defaults(), operator.dropThreshold(), false)) {
+            for (int i = 0; i < WARM_UP_FRAMES; i++) {
+                frame.setTimestampMicros(i * 40_000L);
+                steps.apply(java.util.List.of(frame));
+            }
+        }
     }
 
     private void checkFrameSize(FrameOperator operator, SourceInfo info) {

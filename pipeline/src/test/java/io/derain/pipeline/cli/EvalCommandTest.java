@@ -149,8 +149,9 @@ class EvalCommandTest {
                 "--weights", randomLite("lite-flicker.ckpt").toString(), "--device", "cpu", "--json", json.toString(), "-q");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("over 5 frame pairs"), run.out());
-        assertTrue(Pattern.compile("(?m)^per frame\\s+\\d+\\.\\d{3}$").matcher(run.out()).find(), run.out());
-        assertTrue(Pattern.compile("(?m)^temporal\\s+\\d+\\.\\d{3}\\s+\\([+-]").matcher(run.out()).find(), run.out());
+        assertTrue(Pattern.compile("(?m)^input\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d%$").matcher(run.out()).find(), run.out());
+        assertTrue(Pattern.compile("(?m)^per frame\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d%$").matcher(run.out()).find(), run.out());
+        assertTrue(Pattern.compile("(?m)^temporal\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d%\\s+\\([+-]").matcher(run.out()).find(), run.out());
         assertTrue(Files.readString(json).contains("\"perFrame\""));
         CliRun missing = CliRun.of("eval", "--flicker", tmp.resolve("none.mp4").toString(), "-q");
         assertEquals(2, missing.exitCode());

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +46,32 @@ class LiveRunTest {
      */
     @Test
     void recordsThroughACameraRestartWithBoundedLatency() throws Exception {
+        recordThroughARestart();
+    }
+
+    /**
+     * The same in the temporal mode (optical flow and the fill on top of the model, 640×360 on the CI's 2
+     * cores): the same latency bound, drops filled from the past, and the reconnect starts the history afresh.
+     */
+    @Test
+    void temporalModeKeepsTheLatencyBoundAndStartsAfreshOnAReconnect() throws Exception {
+        String log = recordThroughARestart("--temporal");
+        Matcher m = Pattern.compile("temporal: filled (\\d+) frames from the past, started afresh (\\d+) times").matcher(log);
+        assertTrue(m.find(), log);
+        assertTrue(Long.parseLong(m.group(1)) >= 10, log);
+        assertTrue(Long.parseLong(m.group(2)) >= 1, "the reconnect starts afresh: " + log);
+    }
+
+    private static String[] withMode(List<String> args, String... mode) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(mode));
+        return all.toArray(String[]::new);
+    }
+
+    private String recordThroughARestart(String... mode) throws Exception {
         Path out = dir.resolve("live.mp4");
         try (RtspCamera camera = RtspCamera.start();
-             DerainProcess job = DerainProcess.run(camera.url(), "-o", out.toString(), "--duration", "30s")) {
+             DerainProcess job = DerainProcess.run(withMode(List.of(camera.url(), "-o", out.toString(), "--duration", "30s"), mode))) {
             job.awaitMetric(OUT, 10, Duration.ofSeconds(60));
             camera.kill();
             Thread.sleep(3000);
@@ -64,6 +90,7 @@ class LiveRunTest {
             assertTrue(video.frames() >= 20, video.toString());
             List<Long> ts = video.timestamps();
             assertTrue(ts.get(ts.size() - 1) - ts.get(0) >= 25_000_000L, "the output spans the run, gap included: " + ts);
+            return job.log();
         }
     }
 
