@@ -46,6 +46,9 @@ import picocli.CommandLine.Spec;
                 "'derain synth VIDEO -o DIR' makes a pairs directory."})
 final class EvalCommand implements Callable<Integer> {
 
+    /** The rate pairs are taken at with --temporal: it only sets the timestamps the temporal mode checks for gaps. */
+    private static final double SEQUENCE_FPS = 25;
+
     @Spec
     CommandSpec spec;
 
@@ -77,6 +80,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "Also score another method's outputs (named as in DIR/rainy/) beside the model, as a row "
                     + "of the summary, e.g. --compare paper=DIR/paper-output. Repeatable.")
     Map<String, Path> compare = new LinkedHashMap<>();
+
+    @Option(names = "--temporal",
+            description = "With --pairs: also score the pairs as the consecutive frames of a video (name order, as "
+                    + "synth writes a clip's frames, taken at 25 fps) in the temporal mode, beside per frame.")
+    boolean temporal;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the scores as JSON.")
     Path json;
@@ -111,6 +119,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new SettingsException("--outputs and --compare score pairs: they need --pairs");
         }
         if (frames < 0) throw new SettingsException("--frames must not be negative");
+        if (temporal && (target.pairs == null || outputs != null)) {
+            throw new SettingsException("--temporal scores a model on --pairs: it takes no --outputs, --maps or --flicker");
+        }
         for (Path dir : outputs == null ? compare.values() : concat(compare.values(), outputs)) {
             if (!Files.isDirectory(dir)) throw new InputException(dir + ": no such directory");
         }
@@ -140,14 +151,20 @@ final class EvalCommand implements Callable<Integer> {
     private String scorePairs(PairsDirectory pairs) throws IOException {
         EvaluationReport report = outputs != null ? scoreOutputs(pairs, outputs) : scoreModel(pairs);
         report.printTable(spec.commandLine().getOut());
-        if (compare.isEmpty()) return report.toJson();
+        if (compare.isEmpty() && !temporal) return report.toJson();
         List<EvaluationReport> all = new ArrayList<>(List.of(report));
+        List<String> names = new ArrayList<>(List.of(outputs != null ? outputs.toString() : "derain"));
+        if (temporal) {
+            EvaluationReport steps = scoreTemporal(pairs);
+            steps.printTable(spec.commandLine().getOut());
+            all.add(steps);
+            names.add("temporal");
+        }
         for (Path dir : compare.values()) {
             EvaluationReport other = scoreOutputs(pairs, dir);
             other.printTable(spec.commandLine().getOut());
             all.add(other);
         }
-        List<String> names = new ArrayList<>(List.of(outputs != null ? outputs.toString() : "derain"));
         names.addAll(compare.keySet());
         EvaluationReport.printSummary(spec.commandLine().getOut(), names, all);
         return EvaluationReport.toJson(names, all);
@@ -173,6 +190,15 @@ final class EvalCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("drop sizes: masks: " + scorer.maskDrops().describe());
             }
             return new EvaluationReport(target.pairs.toString(), operator.describe(), threshold, scores);
+        }
+    }
+
+    private EvaluationReport scoreTemporal(PairsDirectory pairs) throws IOException {
+        try (DerainOperator operator = modelOptions.openOperator(compute)) {
+            double threshold = maskThreshold != null ? maskThreshold : operator.dropThreshold();
+            List<ImageScore> scores = ModelScoring.runTemporal(operator, pairs, new PairScorer(pairs, threshold),
+                    SEQUENCE_FPS, quiet, "derain eval");
+            return new EvaluationReport(target.pairs.toString(), operator.describe() + ", temporal mode", threshold, scores);
         }
     }
 

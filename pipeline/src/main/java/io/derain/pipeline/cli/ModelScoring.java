@@ -8,6 +8,10 @@ import io.derain.pipeline.evaluation.PairsDirectory;
 import io.derain.pipeline.runtime.ProgressListener;
 import io.derain.pipeline.runtime.StagedPipeline;
 import io.derain.pipeline.sink.FrameSink;
+import io.derain.operators.temporal.TemporalOperator;
+import io.derain.operators.temporal.TemporalSettings;
+import io.derain.pipeline.source.FrameSequence;
+import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.ImageSource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,6 +26,22 @@ final class ModelScoring {
                                 String command) throws IOException {
         try (EvaluationSink sink = new EvaluationSink(scorer)) {
             run(operator, pairs.rainyDirectory(), sink, quiet, command);
+            return sink.scores();
+        }
+    }
+
+    /**
+     * Scores the rainy images of a pairs directory taken as the consecutive frames of a video (name order, at
+     * {@code fps}) in the temporal mode over {@code operator} (not closed here).
+     */
+    static List<ImageScore> runTemporal(DerainOperator operator, PairsDirectory pairs, PairScorer scorer, double fps,
+                                        boolean quiet, String command) throws IOException {
+        try (EvaluationSink sink = new EvaluationSink(scorer);
+             FrameSource frames = new FrameSequence(ImageSource.open(pairs.rainyDirectory()), fps, true);
+             TemporalOperator steps = new TemporalOperator(operator, TemporalSettings.defaults(), operator.dropThreshold(), false);
+             ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null)) {
+            if (!quiet) System.err.println(command + ": " + operator.describe() + ", temporal mode");
+            new StagedPipeline(frames, steps, sink).run(quiet ? ProgressListener.NONE : progress);
             return sink.scores();
         }
     }

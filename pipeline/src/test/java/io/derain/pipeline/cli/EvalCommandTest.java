@@ -72,6 +72,21 @@ class EvalCommandTest {
         assertTrue(text.contains("lite"), "names the model: " + text);
     }
 
+    /** --temporal scores the pairs as a clip in the temporal mode too: a second table and summary row, one JSON. */
+    @Test
+    void temporalScoresThePairsAsAClipBesidePerFrame() throws Exception {
+        Path json = tmp.resolve("temporal.json");
+        CliRun run = CliRun.of("eval", "--pairs", pairs.toString(), "--temporal", "--device", "cpu", "--json", json.toString(), "-q");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(Pattern.compile("(?m)^derain\\s+\\d").matcher(run.out()).find(), run.out());
+        assertTrue(Pattern.compile("(?m)^temporal\\s+\\d").matcher(run.out()).find(), run.out());
+        assertTrue(run.out().contains("temporal mode"), "the second table names the mode: " + run.out());
+        String text = Files.readString(json);
+        assertTrue(text.contains("\"derain\"") && text.contains("\"temporal\""), text);
+        CliRun refused = CliRun.of("eval", "--pairs", pairs.toString(), "--outputs", pairs.resolve("clean").toString(), "--temporal");
+        assertEquals(2, refused.exitCode(), refused.err());
+    }
+
     /** --compare scores another method's outputs beside the model: a summary row each, one JSON. */
     @Test
     void compareScoresOtherOutputsBesideTheModel() throws Exception {
