@@ -48,4 +48,24 @@ class RainStreaksTest {
             assertTrue(brighter > 0, "lit streaks over a dark scene");
         }
     }
+
+    /** A training target marks the streaks with the drops: every pixel the rain altered, outside the drops too. */
+    @Test
+    void theRendererMarksItsStreaksInAMaskOfDrops() {
+        RainSettings settings = RainSettings.defaults(RainStyle.WINDSHIELD).withVeil(0);
+        DropField field = new DropField(settings, 4);
+        field.step(W, H);
+        byte[] clean = grey(), rainy = new byte[W * H * 3], mask = new byte[W * H], plain = new byte[W * H];
+        try (RaindropRenderer renderer = new RaindropRenderer(settings)) {
+            renderer.render(field, clean, W, H, rainy, plain, null);
+            renderer.streaks(new RainStreaks(0.05, 9));
+            renderer.render(field, clean, W, H, rainy, mask, null);
+            java.nio.ByteBuffer marked = java.nio.ByteBuffer.wrap(mask);
+            renderer.markStreaks(marked);
+        }
+        assertTrue(covered(mask) > covered(plain) + 0.02, "streaks add to the drops: " + covered(plain) + " -> " + covered(mask));
+        for (int i = 0; i < W * H; i++) {
+            if (plain[i] != 0) assertTrue(mask[i] != 0, "the drops stay marked");
+        }
+    }
 }
