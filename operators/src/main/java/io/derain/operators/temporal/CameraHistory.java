@@ -20,8 +20,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  * stabilised map); flow from this frame to the previous output (drops' flow filled from around them) warps
  * that output and its clear mask here; a drop pixel takes the warped output in full where the map calls it a
  * drop (less on its rim), in proportion to how clear the warped pixel was and to how well the warped output
- * agrees with this frame in the clear
- * pixels around it. Buffers are allocated for the first frame of a size and reused.
+ * agrees with this frame in the clear pixels around it; clear pixels stay as the model gave them. Buffers are
+ * allocated for the first frame of a size and reused.
  */
 final class CameraHistory implements AutoCloseable {
     /** Disagreement a good warp still shows (interpolation, compression noise): not held against it. */
