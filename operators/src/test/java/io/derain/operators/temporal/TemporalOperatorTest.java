@@ -130,10 +130,10 @@ class TemporalOperatorTest {
     void aGapOrACutStartsAfresh() {
         try (TemporalOperator op = new TemporalOperator(new FlatFill(), TemporalSettings.defaults(), 0.5)) {
             op.apply(List.of(frame(0, 0)));
-            op.apply(List.of(frame(1, 2_000_000))); // 2 s later: a reconnect
+            op.apply(List.of(frame(1, 3_000_000))); // 3 s later: a reconnect
             assertEquals(0, op.filledFrames());
             assertEquals(1, op.resets());
-            VideoFrame other = frame(2, 2_033_333);
+            VideoFrame other = frame(2, 3_033_333);
             ByteBuffer px = other.pixels();
             java.util.Random noise = new java.util.Random(2);
             for (int i = 0; i < px.limit(); i++) px.put(i, (byte) noise.nextInt(256)); // another scene altogether
