@@ -21,44 +21,39 @@ import java.util.Locale;
 final class FlickerScoring {
     private FlickerScoring() {}
 
+    /** One output's flicker, the share of the frame it was measured over, and the frame pairs. */
+    private record Figure(double flicker, double share, long pairs) {}
+
     /** Per-frame and temporal flicker of the first {@code frames} frames of {@code video} (0: all). */
     static String run(DerainOperator operator, Path video, long frames, PrintWriter out) throws IOException {
-        double input, perFrame, temporal, inputShare, perFrameShare, temporalShare;
-        long pairs;
-        try (FlickerMeter meter = new FlickerMeter(operator.dropThreshold()); IdentityOperator none = new IdentityOperator(1)) {
-            measure(video, frames, none, meter);
-            input = meter.meanFlicker();
-            inputShare = meter.visibleShare();
+        Figure input, perFrame, temporal;
+        try (IdentityOperator none = new IdentityOperator(1)) {
+            input = measure(video, frames, none, operator.dropThreshold());
         }
-        try (FlickerMeter meter = new FlickerMeter(operator.dropThreshold())) {
-            measure(video, frames, operator, meter);
-            perFrame = meter.meanFlicker();
-            perFrameShare = meter.visibleShare();
-            pairs = meter.pairs();
+        perFrame = measure(video, frames, operator, operator.dropThreshold());
+        try (TemporalOperator steps = new TemporalOperator(operator, TemporalSettings.defaults(), operator.dropThreshold(), false)) {
+            temporal = measure(video, frames, steps, operator.dropThreshold());
         }
-        try (FlickerMeter meter = new FlickerMeter(operator.dropThreshold());
-             TemporalOperator steps = new TemporalOperator(operator, TemporalSettings.defaults(), operator.dropThreshold(), false)) {
-            measure(video, frames, steps, meter);
-            temporal = meter.meanFlicker();
-            temporalShare = meter.visibleShare();
-        }
-        double change = 100 * (temporal - perFrame) / perFrame;
+        double change = 100 * (temporal.flicker() - perFrame.flicker()) / perFrame.flicker();
         out.printf(Locale.ROOT, "derain eval: flicker of %s over %d frame pairs (mean |Y(t) - warped Y(t-1)| over pixels"
-                + " clear in both, levels of 255)%n", video, pairs);
+                + " clear in both, levels of 255)%n", video, perFrame.pairs());
         out.printf(Locale.ROOT, "%-10s  %8s  %8s%n", "output", "flicker", "measured");
-        out.printf(Locale.ROOT, "%-10s  %8.3f  %7.1f%%%n", "input", input, 100 * inputShare);
-        out.printf(Locale.ROOT, "%-10s  %8.3f  %7.1f%%%n", "per frame", perFrame, 100 * perFrameShare);
-        out.printf(Locale.ROOT, "%-10s  %8.3f  %7.1f%%  (%+.1f %%)%n", "temporal", temporal, 100 * temporalShare, change);
+        out.printf(Locale.ROOT, "%-10s  %8.3f  %7.1f%%%n", "input", input.flicker(), 100 * input.share());
+        out.printf(Locale.ROOT, "%-10s  %8.3f  %7.1f%%%n", "per frame", perFrame.flicker(), 100 * perFrame.share());
+        out.printf(Locale.ROOT, "%-10s  %8.3f  %7.1f%%  (%+.1f %%)%n", "temporal", temporal.flicker(), 100 * temporal.share(), change);
         out.flush();
         return String.format(Locale.ROOT, "{\"video\": %s, \"pairs\": %d, \"input\": %.4f, \"perFrame\": %.4f, \"temporal\": %.4f, \"changePercent\": %.2f}%n",
-                io.derain.pipeline.evaluation.EvaluationReport.string(video.toString()), pairs, input, perFrame, temporal, change);
+                io.derain.pipeline.evaluation.EvaluationReport.string(video.toString()), perFrame.pairs(), input.flicker(),
+                perFrame.flicker(), temporal.flicker(), change);
     }
 
-    private static void measure(Path video, long frames, FrameOperator operator, FlickerMeter meter) throws IOException {
-        try (FrameSource opened = Sources.open(video, false);
+    private static Figure measure(Path video, long frames, FrameOperator operator, double dropThreshold) throws IOException {
+        try (FlickerMeter meter = new FlickerMeter(dropThreshold);
+             FrameSource opened = Sources.open(video, false);
              FrameSource source = frames > 0 ? new FrameLimit(opened, frames) : null) {
             FrameSource in = source != null ? source : opened;
             new StagedPipeline(in, operator, meter, PipelineSettings.forBatch(operator.maxBatch())).run(ProgressListener.NONE);
+            return new Figure(meter.meanFlicker(), meter.visibleShare(), meter.pairs());
         }
     }
 }

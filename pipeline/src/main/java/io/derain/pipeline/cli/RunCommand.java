@@ -276,13 +276,12 @@ final class RunCommand implements Callable<Integer> {
         java.nio.ByteBuffer pixels = frame.pixels();
         java.util.Random noise = new java.util.Random(1);
         for (int i = 0; i < pixels.limit(); i++) pixels.put(i, (byte) noise.nextInt(256));
-        for (int i = 0; i < WARM_UP_FRAMES; i++) operator.apply(java.util.List.of(frame));
-        if (!temporal) return;
-        // The temporal mode's per-pixel loops run interpreted until the JIT has seen them: on a throwaway history.
-        try (TemporalOperator steps = new TemporalOperator(operator, TemporalSettings.defaults(), operator.dropThreshold(), false)) {
+        // With --temporal through a throwaway history too: its per-pixel loops run interpreted until the JIT has seen them.
+        try (FrameOperator steps = temporal
+                ? new TemporalOperator(operator, TemporalSettings.defaults(), operator.dropThreshold(), false) : null) {
             for (int i = 0; i < WARM_UP_FRAMES; i++) {
                 frame.setTimestampMicros(i * 40_000L);
-                steps.apply(java.util.List.of(frame));
+                (steps != null ? steps : operator).apply(java.util.List.of(frame));
             }
         }
     }
