@@ -9,18 +9,31 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
  * Resolves what the user asked to run into a ready model: {@code --weights FILE} (a state dict for the
  * attentive generator, its architecture read from the checkpoint or inferred from tensor shapes), a
- * named configuration with its bundled weights ({@code lite}, {@code paper}), or a TorchScript file.
+ * named model with its bundled weights ({@link #NAMES}), or a TorchScript file.
  * Never returns a network with random weights.
  */
 public final class ModelCatalog {
     /** Bundled weights live on the class path under this folder, as {@code <name>.ckpt}. */
     public static final String BUNDLED = "/io/derain/models/bundled/";
+
+    /**
+     * The models named on the command line: {@code lite} (the default, judged on synthetic drops),
+     * {@code lite-wet} (the same network trained for real wet glass, see the README's model card) and
+     * {@code paper} (the released configuration, no weights bundled: give {@code --weights gen.pkl}).
+     */
+    public static final List<String> NAMES = List.of("lite", "lite-wet", "paper");
+
+    /** Whether {@code name} (any case) is one of {@link #NAMES}. */
+    public static boolean isNamed(String name) {
+        return name != null && NAMES.contains(name.toLowerCase(Locale.ROOT));
+    }
 
     private ModelCatalog() {}
 
@@ -33,12 +46,12 @@ public final class ModelCatalog {
             return fromWeights(weights, weights.toString());
         }
         String name = model == null ? "lite" : model.toLowerCase(Locale.ROOT);
-        if (name.equals("lite") || name.equals("paper")) {
+        if (isNamed(name)) {
             return bundled(name);
         }
         Path file = Path.of(model);
         if (!Files.exists(file)) {
-            throw new ModelLoadException("model '" + model + "': neither lite, paper, nor an existing file");
+            throw new ModelLoadException("model '" + model + "': neither one of " + NAMES + " nor an existing file");
         }
         return TorchScriptModel.load(file, 4);
     }
@@ -64,7 +77,7 @@ public final class ModelCatalog {
     /**
      * The weights the user asked for, as a state dict whose metadata describes the architecture (inferred
      * for files that carry none): {@code --weights FILE}, or the bundled weights of {@code model}
-     * ({@code lite}, {@code paper}). For tools that rewrite weights.
+     * (one of {@link #NAMES}). For tools that rewrite weights.
      */
     public static StateDict readWeights(String model, Path weights) {
         if (weights != null) {
@@ -80,7 +93,7 @@ public final class ModelCatalog {
             return state;
         }
         String name = model == null ? "lite" : model.toLowerCase(Locale.ROOT);
-        if (!name.equals("lite") && !name.equals("paper")) {
+        if (!isNamed(name)) {
             throw new ModelLoadException("model '" + model + "': only a TorchScript model or the generator's weights can be read");
         }
         return withBundledFile(name, StateDict::read);

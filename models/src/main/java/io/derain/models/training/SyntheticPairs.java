@@ -73,6 +73,22 @@ public final class SyntheticPairs implements SampleSource {
      */
     @Override
     public TrainingBatch batch(long step, int size, int crop) {
+        crops(step, size, crop);
+        try (PointerScope scope = new PointerScope()) {
+            Tensor r = toFloat(rainyCrops, size, crop, 3), c = toFloat(cleanCrops, size, crop, 3), m = toFloat(maskCrops, size, crop, 1);
+            // One more reference each: they outlive this scope, and the caller's scope releases them.
+            return new TrainingBatch(r.retainReference(), c.retainReference(), m.retainReference());
+        }
+    }
+
+    /**
+     * One batch's crops on the host, HWC bytes one sample after another: rainy and clean BGR, the mask one
+     * channel of 0 or 255. The buffers are this source's own and change at the next draw.
+     */
+    public record Crops(ByteBuffer rainy, ByteBuffer clean, ByteBuffer mask) {}
+
+    /** The crops {@link #batch} turns into tensors for {@code step}: how training samples are exported. */
+    public Crops crops(long step, int size, int crop) {
         int cropBytes = crop * crop * 3;
         if (rainyCrops.capacity() < size * cropBytes) {
             rainyCrops = ByteBuffer.allocateDirect(size * cropBytes);
@@ -101,11 +117,7 @@ public final class SyntheticPairs implements SampleSource {
             cut(clean, image.width(), 3, x, y, crop, mirror, cleanCrops, i);
             cut(mask, image.width(), 1, x, y, crop, mirror, maskCrops, i);
         }
-        try (PointerScope scope = new PointerScope()) {
-            Tensor r = toFloat(rainyCrops, size, crop, 3), c = toFloat(cleanCrops, size, crop, 3), m = toFloat(maskCrops, size, crop, 1);
-            // One more reference each: they outlive this scope, and the caller's scope releases them.
-            return new TrainingBatch(r.retainReference(), c.retainReference(), m.retainReference());
-        }
+        return new Crops(rainyCrops.duplicate(), cleanCrops.duplicate(), maskCrops.duplicate());
     }
 
     private ByteBuffer jitter(CleanImage image, SplittableRandom rng) {

@@ -4,7 +4,9 @@ Written from docs/attentive-generator.md; where the doc is silent it follows the
 DeRaindrop generator. Module names and registration order match the released gen.pkl, so
 state_dict() names and order are those of the paper's weights. The widths are parameters so a
 smaller "lite" network can be built too; conv10 narrows to widths[0] // 2 (32 in the paper).
-The tests' fixtures (models/src/test/python) and `derain bench-model --eager` both run this definition.
+The tests' fixtures (models/src/test/python), `derain bench-model --eager` and the GPU trainer
+(models/src/main/python/train_gpu.py) run this definition. residual=True is GeneratorConfig's residual
+form: each output is a signed correction added to the input average-pooled to its scale.
 """
 import torch
 import torch.nn as nn
@@ -22,8 +24,9 @@ def _deconv(cin, cout):
 
 
 class AttentiveGenerator(nn.Module):
-    def __init__(self, recurrent=32, steps=4, widths=(64, 128, 256), blocks=5):
+    def __init__(self, recurrent=32, steps=4, widths=(64, 128, 256), blocks=5, residual=False):
         super().__init__()
+        self.residual = residual
         r = recurrent
         w1, w2, w3 = widths
         self.recurrent = r
@@ -78,8 +81,15 @@ class AttentiveGenerator(nn.Module):
         res2 = x
         for name in ('conv4', 'conv5', 'conv6', 'diconv1', 'diconv2', 'diconv3', 'diconv4', 'conv7', 'conv8'):
             x = getattr(self, name)(x)
-        frame_quarter = self.outframe1(x)
+        frame_quarter = self._out(self.outframe1, x, image, 4)
         x = self.conv9(self.deconv1(x) + res2)
-        frame_half = self.outframe2(x)
+        frame_half = self._out(self.outframe2, x, image, 2)
         x = self.conv10(self.deconv2(x) + res1)
-        return masks, frame_quarter, frame_half, self.output(x)
+        derained = self.output(x) + image if self.residual else self.output(x)
+        return masks, frame_quarter, frame_half, derained
+
+    def _out(self, head, x, image, factor):
+        if not self.residual:
+            return head(x)
+        # A signed correction: the head's convolution without its ReLU.
+        return head[0](x) + F.avg_pool2d(image, factor, factor)

@@ -16,8 +16,9 @@ final class ModelOptions {
                     + "a state dict saved by PyTorch (zip format), or a derain checkpoint.")
     Path weights;
 
-    @Option(names = "--model", paramLabel = "lite|paper|none|FILE", defaultValue = "lite",
-            description = "Architecture (lite: the bundled CPU-sized model; paper: the released configuration), "
+    @Option(names = "--model", paramLabel = "lite|lite-wet|paper|none|FILE", defaultValue = "lite",
+            description = "Model (lite: the bundled CPU-sized model; lite-wet: the same network trained for real "
+                    + "wet glass, bundled too; paper: the released configuration, with --weights gen.pkl), "
                     + "a TorchScript image-to-image model file, or none (run only: frames pass through, e.g. to "
                     + "publish a camera to Kafka). Default: ${DEFAULT-VALUE}.")
     String model;
@@ -77,14 +78,15 @@ final class ModelOptions {
     /** What the catalog says, in this command's terms: which flag gives the model what it lacks. */
     private void checkModelNames() {
         String name = model == null ? "lite" : model.toLowerCase(java.util.Locale.ROOT);
-        boolean named = name.equals("lite") || name.equals("paper");
+        boolean named = ModelCatalog.isNamed(name);
         if (weights == null && named && !ModelCatalog.hasBundled(name)) {
             throw new io.derain.models.restore.ModelLoadException("--model " + model + ": no weights are installed for "
                     + "the '" + name + "' model; pass --weights FILE (for example the paper's released gen.pkl) or "
                     + "--model FILE (a TorchScript model)");
         }
         if (weights == null && !named && !java.nio.file.Files.exists(java.nio.file.Path.of(model))) {
-            throw new io.derain.models.restore.ModelLoadException("--model " + model + ": neither lite, paper, nor an existing file");
+            throw new io.derain.models.restore.ModelLoadException("--model " + model + ": neither one of " + ModelCatalog.NAMES
+                    + " nor an existing file");
         }
     }
 }

@@ -15,6 +15,7 @@ import io.derain.models.SettingsException;
 import io.derain.models.weights.StateDict;
 import io.derain.models.weights.WeightLoader;
 import io.derain.pipeline.training.CleanFrameLoader;
+import io.derain.pipeline.training.SampleExport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -80,6 +81,9 @@ final class TrainCommand implements Callable<Integer> {
                     + "e.g. --holdout solidWhiteRight.mp4=2.")
     Map<String, Double> holdout = new LinkedHashMap<>();
     @Option(names = "--every-nth", defaultValue = "1", description = "Use every n-th frame.") int everyNth;
+    @Option(names = "--export-samples", paramLabel = "N", description = "Instead of training, write the first N "
+            + "training crops (one per step, drawn as training draws them) to DIR/rainy, DIR/clean and DIR/mask for a "
+            + "trainer elsewhere (models/src/main/python/train_gpu.py).") long exportSamples;
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads (default: one per core).") int threads;
 
     @Override
@@ -112,6 +116,10 @@ final class TrainCommand implements Callable<Integer> {
             try (AttentiveGenerator generator = new AttentiveGenerator(config);
                  SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks);
                  AdversarialTraining gan = adversarial ? new AdversarialTraining(learningRate) : null) {
+                if (exportSamples > 0) {
+                    new SampleExport(output, 95).write(data, exportSamples, crop, log);
+                    return 0;
+                }
                 if (init != null && !(resume && checkpoint.exists())) initialise(generator, log);
                 log.accept(String.format("training %s (%s) on %d frames: %s", config.name(), config, images.size(), settings));
                 new Trainer(generator, data, settings, checkpoint, notes, log, gan).run(resume);
