@@ -10,6 +10,7 @@ Output: derain checkpoints (the DERAINCK format of DerainCheckpoint.java) with t
 and the training notes in their metadata; `derain calibrate --weights FILE` then adds the drop threshold.
 
     python3 train_gpu.py --samples DIR --model 8,2,3,16,32,64 --name lite --residual --minutes 7 -o OUT
+    python3 train_gpu.py ... --init OUT-100.ckpt       # go on in a later session from where a run ended
 """
 import argparse
 import io
@@ -32,6 +33,7 @@ from attentive_generator import AttentiveGenerator  # noqa: E402
 THETA = 0.8
 LAMBDAS = (0.6, 0.8, 1.0)
 TYPE_CODES = {torch.float32: 1, torch.float16: 3, torch.bfloat16: 4}
+CODE_TYPES = {1: (torch.float32, np.float32), 3: (torch.float16, np.float16)}
 
 
 def load_samples(directory, limit):
@@ -110,6 +112,55 @@ def write_checkpoint(path, metadata, model, dtype):
     os.replace(tmp, path)
 
 
+def read_checkpoint(path):
+    """(metadata, state dict) of a derain checkpoint with float32 or float16 tensors; checks its CRC-32."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    if data[:8] != b'DERAINCK' or struct.unpack_from('<I', data, 8)[0] != 1:
+        sys.exit(f'{path}: not a version 1 derain checkpoint')
+    if zlib.crc32(data[:-4]) & 0xffffffff != struct.unpack_from('<I', data, len(data) - 4)[0]:
+        sys.exit(f'{path}: corrupt (checksum mismatch)')
+    pos = 12
+
+    def take(fmt):
+        nonlocal pos
+        values = struct.unpack_from(fmt, data, pos)
+        pos += struct.calcsize(fmt)
+        return values
+
+    def string():
+        nonlocal pos
+        (n,) = take('<I')
+        pos += n
+        return data[pos - n:pos].decode('utf-8')
+
+    (count,) = take('<I')
+    metadata = {string(): string() for _ in range(count)}
+    (count,) = take('<I')
+    state = {}
+    for _ in range(count):
+        name = string()
+        code, rank = take('<BB')
+        shape = take('<%dq' % rank)
+        if code not in CODE_TYPES:
+            sys.exit(f'{path}: tensor {name} has type code {code}; only float32 and float16 are read here')
+        dtype, np_type = CODE_TYPES[code]
+        n = int(np.prod(shape)) if rank else 1
+        state[name] = torch.from_numpy(np.frombuffer(data, np_type, n, pos).reshape(shape).copy()).float()
+        pos += n * np.dtype(np_type).itemsize
+    return metadata, state
+
+
+def model_from_checkpoint(path):
+    """The generator a derain checkpoint describes (configuration from its metadata) with its weights."""
+    metadata, state = read_checkpoint(path)
+    r, b, s = (int(metadata[k]) for k in ('model.recurrentChannels', 'model.residualBlocks', 'model.steps'))
+    widths = tuple(int(w) for w in metadata['model.widths'].split(','))
+    model = AttentiveGenerator(r, s, widths, b, residual=metadata.get('model.residual') == 'true')
+    model.load_state_dict(state)
+    return metadata, model
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--samples', required=True, help='directory written by derain train --export-samples')
@@ -117,6 +168,7 @@ def main():
     p.add_argument('--model', required=True, help='recurrent,blocks,steps,w1,w2,w3 (lite: 8,2,3,16,32,64)')
     p.add_argument('--name', required=True, help="the model's name in its metadata")
     p.add_argument('--residual', action='store_true', help='residual outputs (GeneratorConfig.residual)')
+    p.add_argument('--init', help='start from this derain checkpoint (its configuration must be --model\'s)')
     p.add_argument('--minutes', type=float, required=True, help='training time budget')
     p.add_argument('--batch', type=int, default=32)
     p.add_argument('--crop', type=int, default=224)
@@ -141,7 +193,11 @@ def main():
     print(f'{a.name}: {data[0].shape[0]} samples of {data[0].shape[2]}px loaded in {time.time() - started:.1f} s on {device}',
           flush=True)
     model = AttentiveGenerator(r, s, (w1, w2, w3), b, residual=a.residual).to(device)
-    if a.residual:
+    if a.init:
+        init_metadata, init_state = read_checkpoint(a.init)
+        model.load_state_dict(init_state)
+        print(f'{a.name}: initialised from {a.init} (step {init_metadata.get("training.step", "?")})', flush=True)
+    elif a.residual:
         # Starts as the identity: the corrections begin at zero, as the Java trainer's zeroOutputs().
         for head in (model.outframe1[0], model.outframe2[0], model.output[0]):
             torch.nn.init.zeros_(head.weight)
@@ -167,6 +223,8 @@ def main():
                                           f'crop {a.crop}, lr {a.lr} cosine to 10 % over {a.minutes} min, '
                                           f'l1 {a.l1_weight}, seed {a.seed}, {params} parameters, bf16 autocast on {device}')
             notes['training.step'] = str(step)
+            if a.init:
+                notes['training.init'] = a.init
             path = f'{a.output}-{round(snapshots[0] * 100)}.ckpt'
             write_checkpoint(path, notes, model, getattr(torch, a.dtype))
             print(f'{a.name}: wrote {path} at step {step}', flush=True)
