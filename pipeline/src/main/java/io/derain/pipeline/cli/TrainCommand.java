@@ -113,13 +113,15 @@ final class TrainCommand implements Callable<Integer> {
                     + ", " + images.size() + " frames");
             notes.put("training.settings", settings + (colorJitter ? ", colour jitter" : "")
                     + (veil > 0 ? ", veil up to " + veil : "") + (streaks > 0 ? ", streaks up to " + streaks : ""));
+            if (exportSamples > 0) {
+                try (SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks)) {
+                    new SampleExport(output, 95).write(data, exportSamples, crop, log);
+                }
+                return 0;
+            }
             try (AttentiveGenerator generator = new AttentiveGenerator(config);
                  SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks);
                  AdversarialTraining gan = adversarial ? new AdversarialTraining(learningRate) : null) {
-                if (exportSamples > 0) {
-                    new SampleExport(output, 95).write(data, exportSamples, crop, log);
-                    return 0;
-                }
                 if (init != null && !(resume && checkpoint.exists())) initialise(generator, log);
                 log.accept(String.format("training %s (%s) on %d frames: %s", config.name(), config, images.size(), settings));
                 new Trainer(generator, data, settings, checkpoint, notes, log, gan).run(resume);

@@ -69,14 +69,7 @@ class DefaultModelQualityTest {
     /** The paper's real raindrop photos, scored against what the released model made of them. */
     @Test
     void realPhotosMoveTowardsThePapersOutput() throws Exception {
-        Path pairs = tmp.resolve("real");
-        Path rainy = Files.createDirectories(pairs.resolve("rainy")), official = Files.createDirectories(pairs.resolve("clean"));
-        Path released = TestMedia.realRain().resolveSibling("official-output");
-        for (int i = 1; i <= 5; i++) {
-            String name = "case" + i + ".jpg";
-            Files.copy(TestMedia.realRain().resolve(name), rainy.resolve(name));
-            Files.copy(released.resolve(name), official.resolve(name));
-        }
+        Path pairs = TestMedia.realPhotosWithReleasedOutputs(tmp.resolve("real"));
         double gain = first(evaluate(pairs, "real.json"), "gainDb");
         assertTrue(gain >= REAL_GAIN_DB - 0.3, "mean PSNR gain towards the released model's output: " + gain + " dB");
         assertTrue(gain >= 1.0, "the issue's target: +1 dB towards the released model's output: " + gain + " dB");

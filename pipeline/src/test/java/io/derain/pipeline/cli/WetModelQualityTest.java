@@ -38,14 +38,7 @@ class WetModelQualityTest {
 
     @Test
     void realPhotosMoveTowardsThePapersOutput() throws Exception {
-        Path pairs = tmp.resolve("real");
-        Path rainy = Files.createDirectories(pairs.resolve("rainy")), official = Files.createDirectories(pairs.resolve("clean"));
-        Path released = TestMedia.realRain().resolveSibling("official-output");
-        for (int i = 1; i <= 5; i++) {
-            String name = "case" + i + ".jpg";
-            Files.copy(TestMedia.realRain().resolve(name), rainy.resolve(name));
-            Files.copy(released.resolve(name), official.resolve(name));
-        }
+        Path pairs = TestMedia.realPhotosWithReleasedOutputs(tmp.resolve("real"));
         double gain = number(evaluate(pairs), "\"gainDb\": ");
         assertTrue(gain >= CASES_GAIN_DB - 0.2, "mean PSNR gain towards the released model's output: " + gain + " dB");
         assertTrue(gain >= 2.0, "the issue's target: +2 dB towards the released model's output: " + gain + " dB");

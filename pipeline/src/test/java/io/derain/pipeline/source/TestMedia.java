@@ -34,11 +34,26 @@ public final class TestMedia {
     /** 960×540, 221 frames, 25 fps, AAC audio. */
     public static Path audioClip() { return shared().resolve("data/dashcam/solidWhiteRight.mp4"); }
 
-    /** 5 jpg (720×480) and 3 png. */
     /** 16 s of a real rainy windshield drive, 640x360, 30 fps (evaluation material). */
     public static Path windshieldVideo() { return shared().resolve("data/real-rain/windshield-video/highway-rain-first16s.mp4"); }
 
+    /** The paper's real rainy photos: 5 jpg (720×480) and 3 png. */
     public static Path realRain() { return shared().resolve("data/real-rain/input"); }
+
+    /**
+     * {@code dir} made a pairs directory of the paper's case1..5 photos (rainy/) and what its released model
+     * made of them (clean/), for {@code derain eval --pairs}; returns {@code dir}.
+     */
+    public static Path realPhotosWithReleasedOutputs(Path dir) throws IOException {
+        Path rainy = Files.createDirectories(dir.resolve("rainy")), official = Files.createDirectories(dir.resolve("clean"));
+        Path released = realRain().resolveSibling("official-output");
+        for (int i = 1; i <= 5; i++) {
+            String name = "case" + i + ".jpg";
+            Files.copy(realRain().resolve(name), rainy.resolve(name));
+            Files.copy(released.resolve(name), official.resolve(name));
+        }
+        return dir;
+    }
 
     /** What an independent decoder (a plain FFmpegFrameGrabber, not our source) finds in a file. */
     public record Probe(int width, int height, double frameRate, int frames, List<Long> timestamps,
