@@ -32,7 +32,7 @@ from attentive_generator import AttentiveGenerator  # noqa: E402
 
 THETA = 0.8
 LAMBDAS = (0.6, 0.8, 1.0)
-TYPE_CODES = {torch.float32: 1, torch.float16: 3, torch.bfloat16: 4}
+TYPE_CODES = {torch.float32: 1, torch.float16: 3}
 CODE_TYPES = {1: (torch.float32, np.float32), 3: (torch.float16, np.float16)}
 
 
@@ -103,7 +103,7 @@ def write_checkpoint(path, metadata, model, dtype):
         string(name)
         buf.write(struct.pack('<BB', TYPE_CODES[dtype], t.dim()))
         buf.write(struct.pack('<%dq' % t.dim(), *t.shape))
-        buf.write(t.view(torch.uint8).numpy().tobytes() if dtype != torch.float32 else t.numpy().tobytes())
+        buf.write(t.numpy().tobytes())
     data = buf.getvalue()
     tmp = path + '.tmp'
     with open(tmp, 'wb') as f:
