@@ -20,17 +20,23 @@ import org.bytedeco.opencv.opencv_core.Size;
  * stabilised map); flow from this frame to the previous output (drops' flow filled from around them) warps
  * that output and its clear mask here; a drop pixel takes the warped output in full where the map calls it a
  * drop (less on its rim), in proportion to how clear the warped pixel was and to how well the warped output
- * agrees with this frame in the clear pixels around it; clear pixels stay as the model gave them. Buffers are
- * allocated for the first frame of a size and reused.
+ * agrees with this frame in the clear pixels around it, and part of it where that output was itself a drop
+ * (the network's guesses averaged instead of blinking); clear pixels, clear in the past too, are filtered
+ * recursively along the flow where the warp agrees closely. Buffers are allocated for the first frame of a
+ * size and reused.
  */
 final class CameraHistory implements AutoCloseable {
     /** Disagreement a good warp still shows (interpolation, compression noise): not held against it. */
     private static final float NOISE_LEVELS = 6f;
+    /** Box disagreement of a good warp of clear pixels, judged over fewer pixels than a drop's surroundings. */
+    private static final float GOOD_WARP_LEVELS = 2f;
     private final TemporalSettings settings;
     private final int dropByte;
     private final int rimByte;
     private final FlowField flow;
     private final Disagreement judge = new Disagreement();
+    /** Box side, in work pixels, over which a clear pixel's warp is judged: small, so a passing object is seen. */
+    private static final int NEAR_KERNEL = 3;
     private int width;
     private int height;
     private boolean hasPrevious;
@@ -57,6 +63,9 @@ final class CameraHistory implements AutoCloseable {
     private final Mat dropsWork = new Mat();
     private final Mat disagreement = new Mat();
     private final Mat disagreementFull = new Mat();
+    private final Mat near = new Mat();
+    private final Mat nearFull = new Mat();
+    private byte[] nearAgreement = new byte[0];
 
     CameraHistory(TemporalSettings settings, double dropThreshold) {
         this.settings = settings;
@@ -116,19 +125,32 @@ final class CameraHistory implements AutoCloseable {
                     settings.fillKernel(), disagreement);
             if (cut > settings.cutLevel()) return false; // clear stays this frame's own: 1 - map
             resize(disagreement, disagreementFull, full, 0, 0, INTER_LINEAR);
+            if (settings.clearBlend() > 0) {
+                judge.measure(grey, warpedGrey, workDrops, flow.width(), flow.height(), NEAR_KERNEL, near);
+                resize(near, nearFull, full, 0, 0, INTER_LINEAR);
+            }
         }
         warped.data().get(warpedPixels, 0, 3 * n);
         warpedClearMat.data().get(warpedClear, 0, n);
         disagreementFull.data().get(agreement, 0, n);
+        boolean steadyClear = settings.clearBlend() > 0;
+        if (steadyClear) nearFull.data().get(nearAgreement, 0, n);
         float levels = (float) settings.agreementLevels();
+        float past = (float) settings.pastDropWeight();
         for (int i = 0; i < n; i++) {
             int a = stable[i] & 0xff;
-            if (a <= rimByte) continue;
+            if (a <= rimByte) {
+                if (steadyClear && (warpedClear[i] & 0xff) == 255) steady(i);
+                continue;
+            }
             float off = Math.max(0f, (agreement[i] & 0xff) - NOISE_LEVELS);
-            float trust = Math.max(0f, 1f - off / levels) * (warpedClear[i] & 0xff) / 255f;
+            float agrees = Math.max(0f, 1f - off / levels), wasClear = (warpedClear[i] & 0xff) / 255f;
+            float trust = agrees * wasClear;
+            float steady = agrees * (1 - wasClear) * past;
             float r = drop(a), k = r * trust;
             // What was filled from a trusted past is as good as clear for the next frame: drops fill inwards.
             clear[i] = (byte) Math.round(255 * (1 - r + k));
+            k += r * steady;
             if (k <= 0f) continue;
             for (int c = 3 * i; c < 3 * i + 3; c++) {
                 float d = pixels[c] & 0xff;
@@ -137,6 +159,27 @@ final class CameraHistory implements AutoCloseable {
         }
         px.put(0, pixels, 0, 3 * n);
         return true;
+    }
+
+    /**
+     * A clear pixel, clear in the past too: a recursive filter along the flow, so codec noise and the network's
+     * frame-to-frame wobble do not flicker. Only where the warp agrees with this frame in a small box around
+     * the pixel and at the pixel itself; a passing object or a flow failure disagrees and keeps this frame.
+     */
+    private void steady(int i) {
+        float off = Math.max(0f, (nearAgreement[i] & 0xff) - GOOD_WARP_LEVELS);
+        float weight = (float) settings.clearBlend() * Math.max(0f, 1f - off / (float) settings.clearAgreementLevels());
+        if (weight <= 0f) return;
+        int c = 3 * i;
+        // Each channel: a colour edge can keep the luminance and still be another object.
+        int differs = 0;
+        for (int k = c; k < c + 3; k++) differs = Math.max(differs, Math.abs((pixels[k] & 0xff) - (warpedPixels[k] & 0xff)));
+        weight *= Math.max(0f, 1f - differs / (float) settings.clearPixelLevels());
+        if (weight <= 0f) return;
+        for (int k = c; k < c + 3; k++) {
+            float d = pixels[k] & 0xff;
+            pixels[k] = (byte) (int) (d + weight * ((warpedPixels[k] & 0xff) - d) + 0.5f);
+        }
     }
 
     /**
@@ -169,6 +212,7 @@ final class CameraHistory implements AutoCloseable {
         warpedPixels = new byte[3 * n];
         warpedClear = new byte[n];
         agreement = new byte[n];
+        nearAgreement = new byte[n];
         previous.create(h, w, CV_8UC3);
         previousClear.create(h, w, CV_8UC1);
         stableMat.create(h, w, CV_8UC1);
@@ -181,7 +225,7 @@ final class CameraHistory implements AutoCloseable {
         flow.close();
         judge.close();
         for (Mat m : new Mat[] {previous, previousClear, previousGrey, grey, scratch, warped, warpedClearMat, warpedGrey,
-                stableMat, stableWork, dropsWork, disagreement, disagreementFull}) {
+                stableMat, stableWork, dropsWork, disagreement, disagreementFull, near, nearFull}) {
             m.close();
         }
     }

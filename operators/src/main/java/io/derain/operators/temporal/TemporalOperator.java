@@ -11,7 +11,8 @@ import java.util.Map;
  * frames, in order, get (1) the raindrop map stabilised over time, a drop fading over a few frames instead of
  * vanishing for one, and (2) the pixels under drops filled from the previous output aligned by optical flow
  * where that output was clear and agrees with this frame around the drop, the network's restoration
- * elsewhere ({@link CameraHistory}). Only past frames are used: no added latency beyond the flow itself. A
+ * elsewhere, and (3) clear pixels steadied by a recursive filter along the flow where the warp agrees
+ * ({@link CameraHistory}). Only past frames are used: no added latency beyond the flow itself. A
  * cut, a timestamp gap (reconnect) or a new frame size starts a camera afresh. Owns the operator it wraps
  * unless told otherwise.
  */

@@ -14,23 +14,37 @@ import io.derain.models.SettingsException;
  * @param agreementLevels grey levels (0..255) of disagreement between the warped previous output and this
  *                        frame around a drop at which the previous frame is no longer trusted at all (moving
  *                        objects, flow failures)
+ * @param pastDropWeight  share of the warped previous output a drop pixel takes where that output was itself a
+ *                        drop, not clear (scaled by agreement as a clear past is): the network's guesses under a drop
+ *                        the scene never shows clear (a drop over the sky) averaged over frames instead of blinking
+ * @param clearBlend      share of the warped previous output a clear pixel (clear in the past too) takes where
+ *                        the warp agrees with this frame: a recursive filter along the flow against codec noise and
+ *                        the network's wobble (0: clear pixels as the model gives them)
+ * @param clearAgreementLevels grey levels of disagreement in a small box around a clear pixel at which the
+ *                        blend stops (a passing object, a flow failure)
+ * @param clearPixelLevels levels of difference in any colour channel at the pixel itself at which the blend stops
  * @param cutLevel        mean disagreement over clear pixels above which the frame is a cut: nothing carried over
  * @param maxGapMicros    a gap in timestamps longer than this (a reconnect) starts afresh; a live camera shed to
  *                        what a CPU keeps up with (1–3 fps) leaves gaps of up to a second that are no reconnect
  */
 public record TemporalSettings(int workHeight, int fillKernel, double mapDecay, double agreementLevels,
-                               double cutLevel, long maxGapMicros) {
+                               double pastDropWeight, double clearBlend,
+                               double clearAgreementLevels, double clearPixelLevels, double cutLevel, long maxGapMicros) {
 
     public TemporalSettings {
         if (workHeight < 16) throw new SettingsException("temporal work height must be at least 16: " + workHeight);
         if (fillKernel < 3) throw new SettingsException("temporal fill kernel must be at least 3: " + fillKernel);
         if (!(mapDecay >= 0 && mapDecay < 1)) throw new SettingsException("map decay must be in [0, 1): " + mapDecay);
-        if (!(agreementLevels > 0) || !(cutLevel > 0) || maxGapMicros <= 0) {
+        if (!(pastDropWeight >= 0 && pastDropWeight < 1)) {
+            throw new SettingsException("past drop weight must be in [0, 1): " + pastDropWeight);
+        }
+        if (!(clearBlend >= 0 && clearBlend < 1)) throw new SettingsException("clear blend must be in [0, 1): " + clearBlend);
+        if (!(agreementLevels > 0) || !(clearAgreementLevels > 0) || !(clearPixelLevels > 0) || !(cutLevel > 0) || maxGapMicros <= 0) {
             throw new SettingsException("temporal thresholds must be positive");
         }
     }
 
     public static TemporalSettings defaults() {
-        return new TemporalSettings(180, 21, 0.8, 24, 40, 2_000_000);
+        return new TemporalSettings(180, 21, 0.8, 24, 0.5, 0.8, 6, 12, 40, 2_000_000);
     }
 }

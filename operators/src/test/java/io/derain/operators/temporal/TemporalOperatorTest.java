@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The temporal mode on a scene panning behind a drop that stays put, with a per-frame "model" that finds the
  * drop exactly but restores it badly (flat grey): the background seen around the drop in earlier frames
- * fills it in, the map keeps a drop the model missed for a frame, and a cut or a gap starts afresh.
+ * fills it in, the map keeps a drop the model missed for a frame, and a cut or a gap starts afresh. Clear
+ * pixels: noise that changes every frame is steadied, an object passing over a still scene leaves no trail.
  */
 class TemporalOperatorTest {
     private static final int W = 128, H = 96, CX = 64, CY = 48, R = 9, SPEED = 2;
@@ -140,6 +141,84 @@ class TemporalOperatorTest {
             op.apply(List.of(other));
             assertEquals(0, op.filledFrames(), "a cut is not filled from the scene before it");
             assertEquals(2, op.resets());
+        }
+    }
+
+    /** Sees no drop and changes nothing: the clear pixels are the input's. */
+    private static final class Identity implements FrameOperator {
+        @Override
+        public void apply(List<VideoFrame> batch) {
+            for (VideoFrame f : batch) {
+                ByteBuffer map = f.attentionForWriting();
+                for (int i = 0; i < W * H; i++) map.put(i, (byte) 0);
+            }
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** Mean absolute error against the clean scene away from the border, where the flow is well defined. */
+    private static double clearError(VideoFrame f, int t) {
+        double sum = 0;
+        int n = 0;
+        for (int y = 12; y < H - 12; y++) {
+            for (int x = 12; x < W - 12; x++) {
+                for (int c = 0; c < 3; c++) {
+                    sum += Math.abs((f.pixels().get((y * W + x) * 3 + c) & 0xff) - scene(x, y, SPEED * t, c));
+                    n++;
+                }
+            }
+        }
+        return sum / n;
+    }
+
+    @Test
+    void noiseThatChangesEveryFrameIsSteadiedOnClearPixels() {
+        java.util.Random noise = new java.util.Random(7);
+        double perFrame = 0, temporal = 0;
+        try (TemporalOperator op = new TemporalOperator(new Identity(), TemporalSettings.defaults(), 0.5)) {
+            for (int t = 0; t < 16; t++) {
+                VideoFrame f = frame(t, t * 33_333L);
+                ByteBuffer px = f.pixels();
+                for (int i = 0; i < px.limit(); i++) {
+                    px.put(i, (byte) Math.max(0, Math.min(255, (px.get(i) & 0xff) + noise.nextInt(9) - 4)));
+                }
+                if (t >= 8) perFrame += clearError(f, t);
+                op.apply(List.of(f));
+                if (t >= 8) temporal += clearError(f, t);
+            }
+        }
+        assertTrue(temporal < 0.8 * perFrame, "noise on clear pixels: temporal " + temporal + ", per frame " + perFrame);
+    }
+
+    @Test
+    void anObjectPassingOverAStillSceneLeavesNoTrail() {
+        int side = 14, step = 9, y0 = 40;
+        try (TemporalOperator op = new TemporalOperator(new Identity(), TemporalSettings.defaults(), 0.5)) {
+            VideoFrame f = null;
+            int last = 10;
+            for (int t = 0; t <= last; t++) {
+                f = frame(0, t * 33_333L); // the scene stands still
+                ByteBuffer px = f.pixels();
+                for (int y = y0; y < y0 + side; y++) {
+                    for (int x = 8 + step * t; x < 8 + step * t + side; x++) {
+                        for (int c = 0; c < 3; c++) px.put((y * W + x) * 3 + c, (byte) 250);
+                    }
+                }
+                op.apply(List.of(f));
+            }
+            double worst = 0;
+            for (int y = y0; y < y0 + side; y++) {
+                for (int x = 8; x < 8 + step * last - 2; x++) { // where it was, not where it is
+                    for (int c = 0; c < 3; c++) {
+                        worst = Math.max(worst, Math.abs((f.pixels().get((y * W + x) * 3 + c) & 0xff) - scene(x, y, 0, c)));
+                    }
+                }
+            }
+            assertTrue(worst <= 12, "largest trail left behind the object: " + worst + " levels");
+            int inside = f.pixels().get(((y0 + side / 2) * W + 8 + step * last + side / 2) * 3) & 0xff;
+            assertEquals(250, inside, 3, "the object itself, not the scene it covers");
         }
     }
 }
