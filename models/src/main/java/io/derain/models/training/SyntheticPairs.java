@@ -31,6 +31,7 @@ public final class SyntheticPairs implements SampleSource {
     private final ColorJitter jitter;
     private final double maxVeil;
     private double maxStreaks;
+    private double smallestDropScale = 1;
     private final Map<RainStyle, RaindropRenderer> renderers = new EnumMap<>(RainStyle.class);
     private final Map<RainStyle, RainSettings> settings = new EnumMap<>(RainStyle.class);
     private ByteBuffer rainy = ByteBuffer.allocateDirect(0);
@@ -110,6 +111,7 @@ public final class SyntheticPairs implements SampleSource {
             // Vary density from light to heavy so the model also learns to leave dry areas alone.
             RainSettings s = settings.get(style);
             s = s.withCoverage(s.coverage() * (0.3 + 1.2 * rng.nextDouble()));
+            s = smaller(s, sampleSeed);
             render(image, clean, style, s, rng.nextLong(), veil(sampleSeed), streaks(sampleSeed));
             int x = rng.nextInt(image.width() - crop + 1), y = rng.nextInt(image.height() - crop + 1);
             boolean mirror = rng.nextBoolean();
@@ -134,6 +136,26 @@ public final class SyntheticPairs implements SampleSource {
     public SyntheticPairs withStreaks(double max) {
         this.maxStreaks = max;
         return this;
+    }
+
+    /**
+     * Below 1, half the samples get drops smaller by a factor drawn between this and 1 (at the same coverage,
+     * so more of them): real drops on glass are two to three times smaller than the styles' at the median
+     * (README, "Drop sizes, real and ours").
+     */
+    public SyntheticPairs withSmallerDrops(double smallestScale) {
+        if (!(smallestScale > 0 && smallestScale <= 1)) throw new IllegalArgumentException("drop scale must be in (0, 1]: " + smallestScale);
+        this.smallestDropScale = smallestScale;
+        return this;
+    }
+
+    /** This sample's drop sizes, from a stream of their own (runs at scale 1 draw what they drew before). */
+    private RainSettings smaller(RainSettings s, long sampleSeed) {
+        if (smallestDropScale >= 1) return s;
+        SplittableRandom rng = new SplittableRandom(sampleSeed * 0x2545F4914F6CDD1DL + 0x3D);
+        if (rng.nextBoolean()) return s;
+        double k = smallestDropScale + (1 - smallestDropScale) * rng.nextDouble();
+        return s.withRadii(s.minRadius() * k, s.maxRadius() * k);
     }
 
     /** This sample's streaks, from a stream of their own; null: none. */

@@ -66,6 +66,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--veil", defaultValue = "0", paramLabel = "V",
             description = "Also lay a wet-glass veil (whole-frame haze) of strength up to V (0..0.9; about 0.3 "
                     + "matches real lens photos) over 2 of 3 samples (default ${DEFAULT-VALUE}: none).") double veil;
+    @Option(names = "--drop-scale", defaultValue = "1", paramLabel = "S",
+            description = "Below 1, half the samples get drops smaller by a factor between S and 1, more of them at "
+                    + "the same coverage (real drops are 2-3x smaller than the styles' at the median; default "
+                    + "${DEFAULT-VALUE}: the styles' sizes).") double dropScale;
+
     @Option(names = "--streaks", defaultValue = "0", paramLabel = "D",
             description = "Also falling-rain streaks of a density up to D (0..0.3) in half the samples, for the "
                     + "model to remove with the drops (default ${DEFAULT-VALUE}: none).") double streaks;
@@ -105,6 +110,7 @@ final class TrainCommand implements Callable<Integer> {
             GeneratorConfig config = resume && checkpoint.exists() ? checkpoint.config()
                     : GeneratorConfig.named(model).withResidual(residual);
             if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("--veil must be in [0, 0.9], got " + veil);
+            if (!(dropScale > 0 && dropScale <= 1)) throw new SettingsException("--drop-scale must be in (0, 1], got " + dropScale);
             if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("--streaks must be in [0, 0.3], got " + streaks);
             torch.manual_seed(seed);
             List<CleanImage> images = new CleanFrameLoader(heights, holdout, everyNth, log).load(inputs);
@@ -112,15 +118,16 @@ final class TrainCommand implements Callable<Integer> {
             notes.put("training.data", inputs + " at heights " + heights + ", held out (s): " + holdout
                     + ", " + images.size() + " frames");
             notes.put("training.settings", settings + (colorJitter ? ", colour jitter" : "")
-                    + (veil > 0 ? ", veil up to " + veil : "") + (streaks > 0 ? ", streaks up to " + streaks : ""));
+                    + (veil > 0 ? ", veil up to " + veil : "") + (streaks > 0 ? ", streaks up to " + streaks : "")
+                    + (dropScale < 1 ? ", drops down to " + dropScale + "x in half the samples" : ""));
             if (exportSamples > 0) {
-                try (SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks)) {
+                try (SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks).withSmallerDrops(dropScale)) {
                     new SampleExport(output, 95).write(data, exportSamples, crop, log);
                 }
                 return 0;
             }
             try (AttentiveGenerator generator = new AttentiveGenerator(config);
-                 SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks);
+                 SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks).withSmallerDrops(dropScale);
                  AdversarialTraining gan = adversarial ? new AdversarialTraining(learningRate) : null) {
                 if (init != null && !(resume && checkpoint.exists())) initialise(generator, log);
                 log.accept(String.format("training %s (%s) on %d frames: %s", config.name(), config, images.size(), settings));

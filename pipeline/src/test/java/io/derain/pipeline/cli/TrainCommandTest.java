@@ -71,6 +71,8 @@ class TrainCommandTest {
                 "rain changes the pixels the mask marks: " + insideDiff / dropPixels + " vs " + outsideDiff / outside);
         assertEquals(2, CliRun.of("train", TestMedia.shortClip().toString(), "-o", tmp.resolve("x").toString(),
                 "--export-samples", "1", "--crop", "62").exitCode(), "a crop that is no multiple of 4 is bad input");
+        assertEquals(2, CliRun.of("train", TestMedia.shortClip().toString(), "-o", tmp.resolve("x").toString(),
+                "--export-samples", "1", "--drop-scale", "0").exitCode(), "drops scaled to nothing are bad input");
     }
 
     @Test
