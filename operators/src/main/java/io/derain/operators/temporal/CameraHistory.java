@@ -30,13 +30,17 @@ final class CameraHistory implements AutoCloseable {
     private static final float NOISE_LEVELS = 6f;
     /** Box disagreement of a good warp of clear pixels, judged over fewer pixels than a drop's surroundings. */
     private static final float GOOD_WARP_LEVELS = 2f;
+    /** Box side, in work pixels, over which a clear pixel's warp is judged: small, so a passing object is seen. */
+    private static final int NEAR_KERNEL = 3;
     private final TemporalSettings settings;
     private final int dropByte;
     private final int rimByte;
+    /** The clear-pixel filter's settings as the per-pixel loop uses them; blend 0: no filter. */
+    private final float clearBlend;
+    private final float clearAgreementLevels;
+    private final float clearPixelLevels;
     private final FlowField flow;
     private final Disagreement judge = new Disagreement();
-    /** Box side, in work pixels, over which a clear pixel's warp is judged: small, so a passing object is seen. */
-    private static final int NEAR_KERNEL = 3;
     private int width;
     private int height;
     private boolean hasPrevious;
@@ -71,6 +75,9 @@ final class CameraHistory implements AutoCloseable {
         this.settings = settings;
         this.dropByte = Math.max(2, (int) Math.ceil(255 * dropThreshold - 1e-9));
         this.rimByte = dropByte / 2;
+        this.clearBlend = (float) settings.clearBlend();
+        this.clearAgreementLevels = (float) settings.clearAgreementLevels();
+        this.clearPixelLevels = (float) settings.clearPixelLevels();
         this.flow = new FlowField(settings.workHeight(), settings.fillKernel());
     }
 
@@ -125,7 +132,7 @@ final class CameraHistory implements AutoCloseable {
                     settings.fillKernel(), disagreement);
             if (cut > settings.cutLevel()) return false; // clear stays this frame's own: 1 - map
             resize(disagreement, disagreementFull, full, 0, 0, INTER_LINEAR);
-            if (settings.clearBlend() > 0) {
+            if (clearBlend > 0) {
                 judge.measure(grey, warpedGrey, workDrops, flow.width(), flow.height(), NEAR_KERNEL, near);
                 resize(near, nearFull, full, 0, 0, INTER_LINEAR);
             }
@@ -133,14 +140,13 @@ final class CameraHistory implements AutoCloseable {
         warped.data().get(warpedPixels, 0, 3 * n);
         warpedClearMat.data().get(warpedClear, 0, n);
         disagreementFull.data().get(agreement, 0, n);
-        boolean steadyClear = settings.clearBlend() > 0;
-        if (steadyClear) nearFull.data().get(nearAgreement, 0, n);
+        if (clearBlend > 0) nearFull.data().get(nearAgreement, 0, n);
         float levels = (float) settings.agreementLevels();
         float past = (float) settings.pastDropWeight();
         for (int i = 0; i < n; i++) {
             int a = stable[i] & 0xff;
             if (a <= rimByte) {
-                if (steadyClear && (warpedClear[i] & 0xff) == 255) steady(i);
+                if (clearBlend > 0 && (warpedClear[i] & 0xff) == 255) steady(i);
                 continue;
             }
             float off = Math.max(0f, (agreement[i] & 0xff) - NOISE_LEVELS);
@@ -168,13 +174,13 @@ final class CameraHistory implements AutoCloseable {
      */
     private void steady(int i) {
         float off = Math.max(0f, (nearAgreement[i] & 0xff) - GOOD_WARP_LEVELS);
-        float weight = (float) settings.clearBlend() * Math.max(0f, 1f - off / (float) settings.clearAgreementLevels());
+        float weight = clearBlend * Math.max(0f, 1f - off / clearAgreementLevels);
         if (weight <= 0f) return;
         int c = 3 * i;
         // Each channel: a colour edge can keep the luminance and still be another object.
         int differs = 0;
         for (int k = c; k < c + 3; k++) differs = Math.max(differs, Math.abs((pixels[k] & 0xff) - (warpedPixels[k] & 0xff)));
-        weight *= Math.max(0f, 1f - differs / (float) settings.clearPixelLevels());
+        weight *= Math.max(0f, 1f - differs / clearPixelLevels);
         if (weight <= 0f) return;
         for (int k = c; k < c + 3; k++) {
             float d = pixels[k] & 0xff;

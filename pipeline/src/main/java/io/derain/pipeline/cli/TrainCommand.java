@@ -121,13 +121,13 @@ final class TrainCommand implements Callable<Integer> {
                     + (veil > 0 ? ", veil up to " + veil : "") + (streaks > 0 ? ", streaks up to " + streaks : "")
                     + (dropScale < 1 ? ", drops down to " + dropScale + "x in half the samples" : ""));
             if (exportSamples > 0) {
-                try (SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks).withSmallerDrops(dropScale)) {
+                try (SyntheticPairs data = pairs(images)) {
                     new SampleExport(output, 95).write(data, exportSamples, crop, log);
                 }
                 return 0;
             }
             try (AttentiveGenerator generator = new AttentiveGenerator(config);
-                 SyntheticPairs data = new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks).withSmallerDrops(dropScale);
+                 SyntheticPairs data = pairs(images);
                  AdversarialTraining gan = adversarial ? new AdversarialTraining(learningRate) : null) {
                 if (init != null && !(resume && checkpoint.exists())) initialise(generator, log);
                 log.accept(String.format("training %s (%s) on %d frames: %s", config.name(), config, images.size(), settings));
@@ -136,6 +136,11 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The training draw, for training and for the export alike (so an export holds what training sees). */
+    private SyntheticPairs pairs(List<CleanImage> images) {
+        return new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks).withSmallerDrops(dropScale);
     }
 
     private void initialise(AttentiveGenerator generator, Consumer<String> log) {
