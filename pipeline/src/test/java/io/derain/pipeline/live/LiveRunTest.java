@@ -85,7 +85,10 @@ class LiveRunTest {
             assertTrue(reconnectSeconds <= 5, "reconnected " + reconnectSeconds + " s after the camera was back");
             assertTrue(job.figure("reconnects") >= 1, job.log());
             assertTrue(job.figure("latency") > 0, "late frames are dropped and counted: " + job.log());
-            assertTrue(job.figure("latency p99") <= 1.5, job.log());
+            double p99 = job.figure("latency p99");
+            // The figure itself, for the README's record of what the bound leaves (the assertion is the target).
+            System.out.printf("LiveRunTest%s: p99 capture -> written %.2f s%n", mode.length == 0 ? "" : " " + String.join(" ", mode), p99);
+            assertTrue(p99 <= 1.5, job.log());
             TestMedia.Probe video = TestMedia.probe(out);
             assertTrue(video.frames() >= 20, video.toString());
             List<Long> ts = video.timestamps();
