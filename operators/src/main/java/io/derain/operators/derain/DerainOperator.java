@@ -109,6 +109,36 @@ public final class DerainOperator implements FrameOperator {
 
     @Override
     public void submit(List<VideoFrame> batch) {
+        start(batch, gate);
+    }
+
+    /**
+     * This operator without its gate: each frame gets the network's whole restoration and its own attention
+     * map, for a later stage that gates with a map it has stabilised over time. A view, not owning: closing it
+     * does nothing, and it must not be used once this operator is closed.
+     */
+    public FrameOperator wholeOutput() {
+        return new FrameOperator() {
+            @Override
+            public void apply(List<VideoFrame> batch) {
+                if (submitted != completed) throw new IllegalStateException("apply() while submitted batches are in flight");
+                if (batch.isEmpty()) return;
+                start(batch, AttentionGate.OFF);
+                DerainOperator.this.complete();
+            }
+
+            @Override
+            public int maxBatch() { return DerainOperator.this.maxBatch(); }
+
+            @Override
+            public void checkFrameSize(int width, int height) { DerainOperator.this.checkFrameSize(width, height); }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    private void start(List<VideoFrame> batch, AttentionGate blend) {
         if (batch.isEmpty()) throw new SettingsException("an empty batch");
         if (submitted - completed == ring.length) {
             throw new IllegalStateException("already " + ring.length + " batches in flight: complete() one first");
@@ -123,11 +153,11 @@ public final class DerainOperator implements FrameOperator {
         Tensor input = slot.host.upload(batch); // outside the scope: the host buffers outlive the batch
         try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
             if (streams == null) {
-                slot.withAttention = infer(input, slot.host, false);
+                slot.withAttention = infer(input, slot.host, blend, false);
             } else {
                 Tensor onDevice = streams.upload(index, input);
                 try (var onCompute = streams.onCompute()) {
-                    slot.withAttention = infer(onDevice, slot.host, true);
+                    slot.withAttention = infer(onDevice, slot.host, blend, true);
                     streams.finished(index);
                 }
             }
@@ -153,12 +183,12 @@ public final class DerainOperator implements FrameOperator {
      *
      * @return whether the model produced an attention map
      */
-    private boolean infer(Tensor input, FrameTensors host, boolean async) {
+    private boolean infer(Tensor input, FrameTensors host, AttentionGate blend, boolean async) {
         Tensor x = input.to(device.device(), torch.ScalarType.Byte, async, false, new MemoryFormatOptional())
                 .permute(0, 3, 1, 2).to(settings.precision().scalarType()).div_(scale255);
         RestorationModel.Restoration r = inference.run(model, x);
         // Where the (widened) map says "no drop" the frame passes through; elsewhere the network's restoration.
-        Tensor image = gate.blend(x, r.attention(), r.image(), gateGain, zero, one);
+        Tensor image = blend.blend(x, r.attention(), r.image(), gateGain, zero, one);
         host.outputBuffer().copy_(toBytes(image).permute(0, 2, 3, 1), async);
         if (r.attention() == null) return false;
         host.attentionBuffer().copy_(toBytes(r.attention()).select(1, 0), async);
@@ -170,12 +200,12 @@ public final class DerainOperator implements FrameOperator {
         return t.to(torch.ScalarType.Float).clamp(zero, one).mul(scale255).round_().to(torch.ScalarType.Byte);
     }
 
-    /** The attention level from which the model's map marks a raindrop (its calibration, else 0.5). */
     /** The gate this operator blends with: the model's, or the user's choice over it. */
     public AttentionGate gate() {
         return gate;
     }
 
+    /** The attention level from which the model's map marks a raindrop (its calibration, else 0.5). */
     public double dropThreshold() {
         return model.dropThreshold();
     }

@@ -29,7 +29,7 @@ final class CameraHistory implements AutoCloseable {
     /** Disagreement a good warp still shows (interpolation, compression noise): not held against it. */
     private static final float NOISE_LEVELS = 6f;
     /** Box disagreement of a good warp of clear pixels, judged over fewer pixels than a drop's surroundings. */
-    private static final float GOOD_WARP_LEVELS = 2f;
+    private static final float GOOD_WARP_LEVELS = 4f;
     /** Box side, in work pixels, over which a clear pixel's warp is judged: small, so a passing object is seen. */
     private static final int NEAR_KERNEL = 3;
     private final TemporalSettings settings;
@@ -41,6 +41,8 @@ final class CameraHistory implements AutoCloseable {
     private final float clearPixelLevels;
     private final FlowField flow;
     private final Disagreement judge = new Disagreement();
+    /** Gates the restoration with the stabilised map; null when the frames come gated (or need no gate). */
+    private final MapGate gate;
     private int width;
     private int height;
     private boolean hasPrevious;
@@ -71,8 +73,10 @@ final class CameraHistory implements AutoCloseable {
     private final Mat nearFull = new Mat();
     private byte[] nearAgreement = new byte[0];
 
-    CameraHistory(TemporalSettings settings, double dropThreshold) {
+    /** @param gate the model's gate, applied here with the stabilised map; null: frames arrive final */
+    CameraHistory(TemporalSettings settings, double dropThreshold, MapGate gate) {
         this.settings = settings;
+        this.gate = gate;
         this.dropByte = Math.max(2, (int) Math.ceil(255 * dropThreshold - 1e-9));
         this.rimByte = dropByte / 2;
         this.clearBlend = (float) settings.clearBlend();
@@ -85,8 +89,13 @@ final class CameraHistory implements AutoCloseable {
 
     long resets() { return resets; }
 
-    /** Stabilises {@code frame}'s map and fills its drops from the past, in place; then remembers it. */
-    void next(VideoFrame frame) {
+    /**
+     * Stabilises {@code frame}'s map, gates its restoration with that map (when this history has a gate) and
+     * fills its drops from the past, in place; then remembers it.
+     *
+     * @param input the frame's pixels before the network ran ({@code 3·w·h} bytes), or null without a gate
+     */
+    void next(VideoFrame frame, byte[] input) {
         int w = frame.width(), h = frame.height(), n = w * h;
         if (w != width || h != height) allocate(w, h);
         long ts = frame.timestampMicros();
@@ -101,13 +110,18 @@ final class CameraHistory implements AutoCloseable {
         frame.attentionForWriting().put(0, stable, 0, n);
         ByteBuffer px = frame.pixels();
         px.get(0, pixels, 0, 3 * n);
+        if (gate != null) {
+            gate.blend(input, pixels, stable, w, h);
+            px.put(0, pixels, 0, 3 * n); // the flow is measured on the gated frame
+        }
         for (int i = 0; i < n; i++) clear[i] = (byte) (255 - Math.round(255 * drop(stable[i] & 0xff)));
         if (continuous && fill(px, w, h)) filled++;
         else if (hasPrevious) resets++;
+        px.put(0, pixels, 0, 3 * n);
         remember(frame, w, h, ts);
     }
 
-    /** Fills the drops of {@code px} from the warped previous output; false when this frame is a cut. */
+    /** Fills the drops of {@code pixels} (as {@code px} holds them) from the warped previous output; false when this frame is a cut. */
     private boolean fill(ByteBuffer px, int w, int h) {
         int n = w * h;
         flow.grey(px, w, h, grey, scratch);
@@ -163,7 +177,6 @@ final class CameraHistory implements AutoCloseable {
                 pixels[c] = (byte) (int) (d + k * ((warpedPixels[c] & 0xff) - d) + 0.5f);
             }
         }
-        px.put(0, pixels, 0, 3 * n);
         return true;
     }
 
@@ -228,6 +241,7 @@ final class CameraHistory implements AutoCloseable {
 
     @Override
     public void close() {
+        if (gate != null) gate.close();
         flow.close();
         judge.close();
         for (Mat m : new Mat[] {previous, previousClear, previousGrey, grey, scratch, warped, warpedClearMat, warpedGrey,

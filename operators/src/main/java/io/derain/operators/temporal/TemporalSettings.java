@@ -45,6 +45,6 @@ public record TemporalSettings(int workHeight, int fillKernel, double mapDecay, 
     }
 
     public static TemporalSettings defaults() {
-        return new TemporalSettings(180, 21, 0.8, 24, 0.5, 0.8, 6, 12, 40, 2_000_000);
+        return new TemporalSettings(180, 21, 0.8, 24, 0.5, 0.9, 16, 32, 40, 2_000_000);
     }
 }

@@ -9,6 +9,7 @@ import io.derain.models.generator.AttentiveGenerator;
 import io.derain.models.generator.GeneratorConfig;
 import io.derain.models.restore.GeneratorModel;
 import io.derain.models.restore.RestorationModel;
+import io.derain.operators.FrameOperator;
 import io.derain.operators.frame.VideoFrame;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -285,5 +286,26 @@ class DerainOperatorTest {
         assertThrows(IllegalArgumentException.class, () -> AttentionGate.of(1, 0));
         assertThrows(IllegalArgumentException.class, () -> AttentionGate.of(1, Double.NaN));
         assertEquals("attention-gated output (map widened by 5 px, gain 1.5)", AttentionGate.DEFAULT.toString());
+    }
+
+    /** The view without the gate hands over the network's whole output with the model's own map, and owns nothing. */
+    @Test
+    void theWholeOutputViewSkipsTheGate() {
+        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU, 0);
+        DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, GateChoice.of(AttentionGate.widenedBy(3)));
+        try (DerainOperator op = new DerainOperator(blackRightHalf(), cpu, s)) {
+            FrameOperator whole = op.wholeOutput();
+            VideoFrame f = randomFrame(32, 8, 9);
+            whole.apply(List.of(f));
+            for (byte b : bytes(f.pixels())) assertEquals(0, b, "the whole output, clear half included");
+            byte[] map = bytes(f.attention());
+            assertEquals(0, map[15]);
+            assertEquals((byte) 255, map[16]);
+            whole.close();
+            VideoFrame g = randomFrame(32, 8, 10);
+            byte[] before = bytes(g.pixels());
+            op.apply(List.of(g)); // still open, and still gated itself
+            assertEquals(before[0], bytes(g.pixels())[0]);
+        }
     }
 }

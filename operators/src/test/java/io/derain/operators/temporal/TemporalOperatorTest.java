@@ -3,6 +3,7 @@ package io.derain.operators.temporal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.derain.models.restore.GateSettings;
 import io.derain.operators.FrameOperator;
 import io.derain.operators.frame.VideoFrame;
 import java.nio.ByteBuffer;
@@ -219,6 +220,75 @@ class TemporalOperatorTest {
             assertTrue(worst <= 12, "largest trail left behind the object: " + worst + " levels");
             int inside = f.pixels().get(((y0 + side / 2) * W + 8 + step * last + side / 2) * 3) & 0xff;
             assertEquals(250, inside, 3, "the object itself, not the scene it covers");
+        }
+    }
+
+    /** The network's whole output, for the temporal stage to gate: flat grey everywhere; the drop found except on one frame. */
+    private static final class FlatEverywhere implements FrameOperator {
+        final long missOn;
+
+        FlatEverywhere(long missOn) { this.missOn = missOn; }
+
+        @Override
+        public void apply(List<VideoFrame> batch) {
+            for (VideoFrame f : batch) {
+                ByteBuffer px = f.pixels(), map = f.attentionForWriting();
+                for (int y = 0; y < H; y++) {
+                    for (int x = 0; x < W; x++) {
+                        map.put(y * W + x, (byte) (inDrop(x, y) && f.index() != missOn ? 255 : 0));
+                        for (int c = 0; c < 3; c++) px.put((y * W + x) * 3 + c, (byte) 128);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** Mean absolute error against the clean scene of frame t, over pixels well away from the drop and the border. */
+    private static double errorAwayFromDrop(VideoFrame f, int t) {
+        double sum = 0;
+        int n = 0, far = (R + 6) * (R + 6);
+        for (int y = 12; y < H - 12; y++) {
+            for (int x = 12; x < W - 12; x++) {
+                if ((x - CX) * (x - CX) + (y - CY) * (y - CY) <= far) continue;
+                for (int c = 0; c < 3; c++) {
+                    sum += Math.abs((f.pixels().get((y * W + x) * 3 + c) & 0xff) - scene(x, y, SPEED * t, c));
+                    n++;
+                }
+            }
+        }
+        return sum / n;
+    }
+
+    /**
+     * A gated model's gate is applied in the temporal stage with the stabilised map: where the map calls the
+     * frame clear the rainy input passes (not the flat output), and on the frame the network misses the drop
+     * the gate still takes the drop away instead of letting the rainy input through for a frame.
+     */
+    @Test
+    void aGatedModelIsGatedByTheStabilisedMapNotEachFramesOwn() {
+        int missed = 6;
+        try (TemporalOperator op = new TemporalOperator(new FlatEverywhere(missed), new GateSettings(true, 2, 1.5),
+                TemporalSettings.defaults(), 0.5, true)) {
+            for (int t = 0; t <= missed; t++) {
+                VideoFrame f = frame(t, t * 33_333L);
+                double shown = 0;
+                ByteBuffer px = f.pixels();
+                for (int y = 0; y < H; y++) {
+                    for (int x = 0; x < W; x++) {
+                        if (inDrop(x, y)) for (int c = 0; c < 3; c++) px.put((y * W + x) * 3 + c, (byte) 240); // the rainy input
+                    }
+                }
+                shown = dropError(f, t);
+                op.apply(List.of(f));
+                assertTrue(errorAwayFromDrop(f, t) < 2, "frame " + t + ": clear pixels are the input's, not the model's flat grey");
+                if (t == missed) {
+                    double left = dropError(f, t);
+                    assertTrue(left < 0.5 * shown, "the missed frame's drop: error " + left + " against the rainy input's " + shown);
+                }
+            }
         }
     }
 }

@@ -31,7 +31,7 @@ final class FlickerScoring {
             input = measure(video, frames, none, operator.dropThreshold());
         }
         perFrame = measure(video, frames, operator, operator.dropThreshold());
-        try (TemporalOperator steps = new TemporalOperator(operator, TemporalSettings.defaults(), operator.dropThreshold(), false)) {
+        try (TemporalOperator steps = TemporalOperator.over(operator, TemporalSettings.defaults())) {
             temporal = measure(video, frames, steps, operator.dropThreshold());
         }
         double change = 100 * (temporal.flicker() - perFrame.flicker()) / perFrame.flicker();

@@ -38,7 +38,7 @@ final class ModelScoring {
                                         boolean quiet, String command) throws IOException {
         try (EvaluationSink sink = new EvaluationSink(scorer);
              FrameSource frames = new FrameSequence(ImageSource.open(pairs.rainyDirectory()), fps, true);
-             TemporalOperator steps = new TemporalOperator(operator, TemporalSettings.defaults(), operator.dropThreshold(), false);
+             TemporalOperator steps = TemporalOperator.over(operator, TemporalSettings.defaults());
              ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null)) {
             if (!quiet) System.err.println(command + ": " + operator.describe() + ", temporal mode");
             new StagedPipeline(frames, steps, sink).run(quiet ? ProgressListener.NONE : progress);

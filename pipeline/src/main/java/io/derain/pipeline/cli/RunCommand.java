@@ -153,8 +153,8 @@ final class RunCommand implements Callable<Integer> {
                     // A preview keeps each input frame as it leaves the source; the source stays owned here.
                     FrameSource frames = previewSink == null ? source : new TappedSource(source, previewSink.tap(), false);
                     // Not owning: the operator is closed by its own try above.
-                    FrameOperator steps = temporal ? new TemporalOperator(operator, TemporalSettings.defaults(), dropThreshold, false)
-                            : operator;
+                    FrameOperator steps = temporal && operator instanceof DerainOperator d
+                            ? TemporalOperator.over(d, TemporalSettings.defaults()) : operator;
                     StagedPipeline pipeline = new StagedPipeline(frames, steps, sink, settings(info, operator));
                     bindMetrics(metrics, pipeline, source, sink);
                     hook.onStop(pipeline::stop);
@@ -278,7 +278,7 @@ final class RunCommand implements Callable<Integer> {
         for (int i = 0; i < pixels.limit(); i++) pixels.put(i, (byte) noise.nextInt(256));
         // With --temporal through a throwaway history too: its per-pixel loops run interpreted until the JIT has seen them.
         try (FrameOperator steps = temporal
-                ? new TemporalOperator(operator, TemporalSettings.defaults(), operator.dropThreshold(), false) : null) {
+                ? TemporalOperator.over(operator, TemporalSettings.defaults()) : null) {
             for (int i = 0; i < WARM_UP_FRAMES; i++) {
                 frame.setTimestampMicros(i * 40_000L);
                 (steps != null ? steps : operator).apply(java.util.List.of(frame));
