@@ -16,8 +16,9 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * One camera's recent past: its previous output, where that output was clear, and the stabilised drop map,
- * carried from frame to frame ({@link TemporalOperator}). Per frame: the map becomes max(map, decay · previous
- * stabilised map); flow from this frame to the previous output (drops' flow filled from around them) warps
+ * carried from frame to frame ({@link TemporalOperator}). Per frame: the map becomes max(map, decay · what
+ * was carried), where only what the map saw in two consecutive frames is carried on (drops stay put on the
+ * glass; falling streaks do not); flow from this frame to the previous output (drops' flow filled from around them) warps
  * that output and its clear mask here; a drop pixel takes the warped output in full where the map calls it a
  * drop (less on its rim), in proportion to how clear the warped pixel was and to how well the warped output
  * agrees with this frame in the clear pixels around it, and part of it where that output was itself a drop
@@ -50,6 +51,10 @@ final class CameraHistory implements AutoCloseable {
     private long filled;
     private long resets;
     private byte[] stable = new byte[0];
+    /** The part of the map carried to the next frame, decaying: what was seen in two consecutive frames. */
+    private byte[] held = new byte[0];
+    /** The network's own map of the previous frame. */
+    private byte[] lastMap = new byte[0];
     private byte[] clear = new byte[0];
     private byte[] pixels = new byte[0];
     private byte[] warpedPixels = new byte[0];
@@ -104,8 +109,13 @@ final class CameraHistory implements AutoCloseable {
         float decay = (float) settings.mapDecay();
         for (int i = 0; i < n; i++) {
             int a = map.get(i) & 0xff;
-            int carried = continuous ? (int) ((stable[i] & 0xff) * decay) : 0;
+            int carried = continuous ? (int) ((held[i] & 0xff) * decay) : 0;
+            int before = continuous ? lastMap[i] & 0xff : 0;
             stable[i] = (byte) Math.max(a, carried);
+            // Only what the map saw here in two frames running is carried on: a drop on the glass stays put,
+            // a falling streak is somewhere else in the next frame and must not leave a trail of "drop".
+            held[i] = (byte) Math.max(Math.min(a, before), carried);
+            lastMap[i] = (byte) a;
         }
         frame.attentionForWriting().put(0, stable, 0, n);
         ByteBuffer px = frame.pixels();
@@ -226,6 +236,8 @@ final class CameraHistory implements AutoCloseable {
         hasPrevious = false;
         int n = w * h;
         stable = new byte[n];
+        held = new byte[n];
+        lastMap = new byte[n];
         clear = new byte[n];
         pixels = new byte[3 * n];
         warpedPixels = new byte[3 * n];

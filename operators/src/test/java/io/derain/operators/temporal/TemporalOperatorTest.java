@@ -142,6 +142,35 @@ class TemporalOperatorTest {
         }
     }
 
+    /** Marks a short streak somewhere else in every frame, as falling rain is: nothing of it is carried on. */
+    private static final class FallingStreak implements FrameOperator {
+        @Override
+        public void apply(List<VideoFrame> batch) {
+            for (VideoFrame f : batch) {
+                ByteBuffer map = f.attentionForWriting();
+                for (int i = 0; i < W * H; i++) map.put(i, (byte) 0);
+                int x = 10 + 12 * (int) f.index();
+                for (int y = 20; y < 40; y++) map.put(y * W + x, (byte) 255);
+            }
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void aMarkSeenInOneFrameOnlyIsNotCarried() {
+        try (TemporalOperator op = new TemporalOperator(new FallingStreak(), TemporalSettings.defaults(), 0.5)) {
+            for (int t = 0; t < 6; t++) {
+                VideoFrame f = frame(t, t * 33_333L);
+                op.apply(List.of(f));
+                int marked = 0;
+                for (int i = 0; i < W * H; i++) if ((f.attention().get(i) & 0xff) > 0) marked++;
+                assertEquals(20, marked, "frame " + t + ": this frame's streak and no trail of earlier ones");
+            }
+        }
+    }
+
     @Test
     void aGapOrACutStartsAfresh() {
         try (TemporalOperator op = new TemporalOperator(new FlatFill(), TemporalSettings.defaults(), 0.5)) {
