@@ -18,8 +18,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  * One camera's recent past: its previous output, where that output was clear, and the stabilised drop map,
  * carried from frame to frame ({@link TemporalOperator}). Per frame: the map becomes max(map, decay · what
  * was carried), where only what the map saw in two consecutive frames is carried on (drops stay put on the
- * glass; falling streaks do not); flow from this frame to the previous output (drops' flow filled from around them) warps
- * that output and its clear mask here; a drop pixel takes the warped output in full where the map calls it a
+ * glass; falling streaks do not); flow from this frame to the previous output (drops' flow filled from around
+ * them) warps that output and its clear mask here; a drop pixel takes the warped output in full where the map calls it a
  * drop (less on its rim), in proportion to how clear the warped pixel was and to how well the warped output
  * agrees with this frame in the clear pixels around it, and part of it where that output was itself a drop
  * (the network's guesses averaged instead of blinking); clear pixels, clear in the past too, are filtered
