@@ -101,9 +101,13 @@ public final class DerainOperator implements FrameOperator {
     /** Derains {@code batch} at once; only while no submitted batch is waiting to be completed. */
     @Override
     public void apply(List<VideoFrame> batch) {
+        apply(batch, gate);
+    }
+
+    private void apply(List<VideoFrame> batch, AttentionGate blend) {
         if (submitted != completed) throw new IllegalStateException("apply() while submitted batches are in flight");
         if (batch.isEmpty()) return;
-        submit(batch);
+        start(batch, blend);
         complete();
     }
 
@@ -121,10 +125,7 @@ public final class DerainOperator implements FrameOperator {
         return new FrameOperator() {
             @Override
             public void apply(List<VideoFrame> batch) {
-                if (submitted != completed) throw new IllegalStateException("apply() while submitted batches are in flight");
-                if (batch.isEmpty()) return;
-                start(batch, AttentionGate.OFF);
-                DerainOperator.this.complete();
+                DerainOperator.this.apply(batch, AttentionGate.OFF);
             }
 
             @Override

@@ -127,11 +127,13 @@ final class CameraHistory implements AutoCloseable {
         for (int i = 0; i < n; i++) clear[i] = (byte) (255 - Math.round(255 * drop(stable[i] & 0xff)));
         if (continuous && fill(px, w, h)) filled++;
         else if (hasPrevious) resets++;
-        px.put(0, pixels, 0, 3 * n);
         remember(frame, w, h, ts);
     }
 
-    /** Fills the drops of {@code pixels} (as {@code px} holds them) from the warped previous output; false when this frame is a cut. */
+    /**
+     * Fills the drops of {@code pixels} (as {@code px} holds them) from the warped previous output and writes
+     * them back to {@code px}; false, leaving {@code px} as it was, when this frame is a cut.
+     */
     private boolean fill(ByteBuffer px, int w, int h) {
         int n = w * h;
         flow.grey(px, w, h, grey, scratch);
@@ -187,6 +189,7 @@ final class CameraHistory implements AutoCloseable {
                 pixels[c] = (byte) (int) (d + k * ((warpedPixels[c] & 0xff) - d) + 0.5f);
             }
         }
+        px.put(0, pixels, 0, 3 * n);
         return true;
     }
 
