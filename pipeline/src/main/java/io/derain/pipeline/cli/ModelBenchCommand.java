@@ -8,6 +8,7 @@ import io.derain.models.restore.GeneratorModel;
 import io.derain.models.restore.ModelCatalog;
 import io.derain.operators.derain.ComputeDevice;
 import io.derain.operators.derain.CpuFeatures;
+import io.derain.pipeline.benchmark.ReportJson;
 import io.derain.pipeline.metrics.ProcessMemory;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -103,7 +104,7 @@ final class ModelBenchCommand implements Callable<Integer> {
                     eagerRun = EagerReference.run(net.generator(), frame, width, height, threadCount, frames, dir,
                             EAGER_TIMEOUT_SECONDS);
                 } finally {
-                    BenchCommand.deleteRecursively(dir);
+                    TempDirectory.delete(dir);
                 }
             }
             net.to(new Device(torch.DeviceType.CPU), torch.ScalarType.Float);
@@ -184,7 +185,7 @@ final class ModelBenchCommand implements Callable<Integer> {
     private void print(Map<String, Object> r) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(BenchCommand.Json.write(r));
+            out.println(ReportJson.write(r));
             out.flush();
             return;
         }

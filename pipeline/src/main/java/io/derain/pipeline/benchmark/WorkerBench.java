@@ -1,4 +1,4 @@
-package io.derain.pipeline.cli;
+package io.derain.pipeline.benchmark;
 
 import io.derain.operators.FrameOperator;
 import io.derain.pipeline.kafka.BrokerSettings;
@@ -25,10 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * rate is committed output records per second from the worker's first polled record to its last commit,
  * so the group join is not counted.
  */
-final class WorkerBench {
+public final class WorkerBench {
     /** @param seconds first record polled → last transaction committed; {@code joinSeconds} before that */
-    record Result(long records, double seconds, double joinSeconds, long commits, int batch) {
-        double recordsPerSecond() { return seconds > 0 ? records / seconds : 0; }
+    public record Result(long records, double seconds, double joinSeconds, long commits, int batch) {
+        public double recordsPerSecond() { return seconds > 0 ? records / seconds : 0; }
     }
 
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -36,7 +36,7 @@ final class WorkerBench {
     private WorkerBench() {}
 
     /** Publishes the first {@code frames} frames of {@code input}, then derains them with {@code operator} (not owned). */
-    static Result run(Path input, int frames, FrameOperator operator, int batch, Path dir) throws IOException, InterruptedException {
+    public static Result run(Path input, int frames, FrameOperator operator, int batch, Path dir) throws IOException, InterruptedException {
         try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerSettings.of(dir.resolve("kafka")))) {
             KafkaClientConfig raw = KafkaClientConfig.of(broker.url("bench.raw"));
             long published = publish(input, frames, raw);
