@@ -32,6 +32,8 @@ import org.bytedeco.javacv.FrameRecorder;
  * stream. Video only. Owns its encoder; {@link #close()} releases it.
  */
 public final class StreamPublishSink implements FrameSink {
+    /** Each network wait of the encoder's protocol, in µs. */
+    private static final String IO_TIMEOUT_MICROS = "5000000";
     private final String url;
     private final String redacted;
     private final SourceInfo info;
@@ -58,6 +60,20 @@ public final class StreamPublishSink implements FrameSink {
         this.height = info.height() & ~1;
         this.recorder = start();
         stats.connected();
+    }
+
+    /**
+     * The FFmpeg option that bounds each connect, read and write of the protocol. rtsp, srt, udp and tcp read
+     * {@code timeout} as that; rtmp reads it as "listen for an incoming connection this long" (it would wait
+     * for a server to call it, days, instead of calling the server), so it and the rest get the generic
+     * {@code rw_timeout} of FFmpeg's I/O layer.
+     */
+    static String ioTimeoutOption(String url) {
+        String scheme = url.substring(0, Math.max(0, url.indexOf("://"))).toLowerCase(Locale.ROOT);
+        return switch (scheme) {
+            case "rtsp", "rtsps", "srt", "udp", "tcp" -> "timeout";
+            default -> "rw_timeout";
+        };
     }
 
     /** The container FFmpeg muxes into for a URL's scheme. */
@@ -91,7 +107,7 @@ public final class StreamPublishSink implements FrameSink {
             r.setVideoOption("allow_skip_frames", "0");
         }
         if (url.startsWith("rtsp")) r.setOption("rtsp_transport", "tcp");
-        r.setOption("timeout", "5000000"); // µs: a server that accepts and then goes silent
+        r.setOption(ioTimeoutOption(url), IO_TIMEOUT_MICROS); // a server that accepts and then goes silent
         try {
             r.start();
             return r;
