@@ -20,6 +20,16 @@ import java.util.concurrent.Executors;
  */
 public final class MetricsServer implements AutoCloseable {
     private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** Scrapes served at once: a stalled client holds one, the others still answer Prometheus. */
+    private static final int THREADS = 4;
+
+    static {
+        // The JDK's server reads a request on its executor's thread and by default waits for the rest of one
+        // forever: a client that sends half a request (a port scan, a scrape cut off by the network) would
+        // take a thread for good. Read once, at the JVM's first HttpServer; a -D on the command line wins.
+        setIfAbsent("sun.net.httpserver.maxReqTime", "5");   // seconds to send a request
+        setIfAbsent("sun.net.httpserver.maxRspTime", "10");  // seconds to take the response
+    }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ExecutorService executor;
@@ -48,7 +58,7 @@ public final class MetricsServer implements AutoCloseable {
     /** Binds {@code host:port} (a host name or address; 0.0.0.0 for every interface) and starts serving. */
     public static MetricsServer start(String host, int port) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 8);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "derain-metrics");
             t.setDaemon(true);
             return t;
@@ -58,6 +68,10 @@ public final class MetricsServer implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         return metrics;
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) System.setProperty(property, value);
     }
 
     private void scrape(HttpExchange exchange) throws IOException {

@@ -69,6 +69,34 @@ class MetricsServerTest {
         assertThrows(IOException.class, () -> get(port), "closed with the job");
     }
 
+    /** Clients that send half a request and stall neither take the server nor stop it answering Prometheus. */
+    @Test
+    void stalledClientsDoNotSilenceTheEndpoint() throws Exception {
+        try (MetricsServer server = MetricsServer.start(0)) {
+            java.util.List<java.net.Socket> stalled = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) { // more than the server's threads
+                    java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port());
+                    s.getOutputStream().write("GET /met".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    stalled.add(s);
+                }
+                long start = System.nanoTime();
+                String body = null;
+                while (body == null && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15)) {
+                    try {
+                        body = get(server.port());
+                    } catch (java.net.http.HttpTimeoutException e) {
+                        // threads still held: the server closes a request not sent within 5 s
+                    }
+                }
+                assertTrue(body != null, "a scrape answered within 15 s of 6 stalled clients");
+            } finally {
+                for (java.net.Socket s : stalled) s.close();
+            }
+        }
+    }
+
     private String get(int port) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                 .timeout(Duration.ofSeconds(2)).build();
