@@ -37,6 +37,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaFrameSink implements FrameSink {
     private final KafkaSinkSettings settings;
+    private static final int DELIVERY_TIMEOUT_MS = 60_000;
+
     private final KafkaUrl url;
     private final KafkaProducer<byte[], byte[]> producer;
     private final FrameRecordCodec codec;
@@ -67,15 +69,30 @@ public final class KafkaFrameSink implements FrameSink {
         return new KafkaFrameSink(settings, producerProperties(settings));
     }
 
+    /**
+     * Ours, then the user's settings, then what exactly-once delivery needs. A broker that goes away blocks a
+     * send no longer than the connect timeout ({@code max.block.ms}, Kafka's default a minute) and a commit's
+     * flush no longer than {@value #DELIVERY_TIMEOUT_MS} ms ({@code delivery.timeout.ms}, Kafka's default two
+     * minutes, as long as a stopping job is given), raised where the user's {@code linger.ms} +
+     * {@code request.timeout.ms} need more (Kafka refuses less).
+     */
     static Properties producerProperties(KafkaSinkSettings settings) {
         String serializer = ByteArraySerializer.class.getName();
-        return settings.client().producer(
+        Properties props = settings.client().producer(
                 Map.of(ProducerConfig.CLIENT_ID_CONFIG, "derain-" + (settings.camera() != null ? settings.camera() : "sink"),
-                        ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"), // JPEG and PNG do not compress
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG, "none", // JPEG and PNG do not compress
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(settings.connectTimeout().toMillis()),
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(DELIVERY_TIMEOUT_MS)),
                 Map.of(ProducerConfig.ACKS_CONFIG, "all",
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, serializer,
                         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, serializer));
+        ProducerConfig config = new ProducerConfig(props);
+        long needed = config.getLong(ProducerConfig.LINGER_MS_CONFIG) + config.getInt(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+        if (config.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG) < needed) {
+            props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.min(needed, Integer.MAX_VALUE)));
+        }
+        return props;
     }
 
     @Override

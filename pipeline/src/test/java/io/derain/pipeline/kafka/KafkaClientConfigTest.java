@@ -54,12 +54,29 @@ class KafkaClientConfigTest {
         assertEquals("true", producer.get("enable.idempotence"));
         assertEquals("k:9092", producer.get("bootstrap.servers"));
         assertFalse(producer.containsKey("fetch.min.bytes"), "consumer settings stay with the consumer");
+        // a broker that goes away blocks a send and a commit's flush for bounded times
+        assertEquals(Long.toString(sink.connectTimeout().toMillis()), producer.get("max.block.ms"));
+        assertEquals("60000", producer.get("delivery.timeout.ms"));
         Properties consumer = KafkaFrameSource.consumerProperties(KafkaSourceSettings.of(config, "cam"));
         assertEquals("read_committed", consumer.get("isolation.level"));
         assertEquals("1", consumer.get("fetch.min.bytes"));
         String shown = config.toString() + " " + KafkaClientConfig.describe(producer);
         assertFalse(shown.contains("hunter"), shown);
         assertTrue(shown.contains("sasl.jaas.config=****") && shown.contains("security.protocol=SASL_SSL"), shown);
+    }
+
+    /** Kafka refuses a delivery timeout below linger.ms + request.timeout.ms: ours gives way to the user's. */
+    @Test
+    void theDeliveryDeadlineMakesRoomForTheUsersRequestTimeout() throws Exception {
+        Path file = dir.resolve("slow.properties");
+        Files.writeString(file, "request.timeout.ms=90000\nlinger.ms=20\n");
+        KafkaClientConfig config = KafkaClientConfig.of(KafkaUrl.parse("kafka://k:9092/t"), file);
+        Properties producer = KafkaFrameSink.producerProperties(KafkaSinkSettings.of(config));
+        assertEquals("90020", producer.get("delivery.timeout.ms"));
+        new org.apache.kafka.clients.producer.ProducerConfig(producer); // Kafka's own check of the three
+        Files.writeString(file, "delivery.timeout.ms=200000\n");
+        assertEquals("200000", KafkaFrameSink.producerProperties(KafkaSinkSettings.of(
+                KafkaClientConfig.of(KafkaUrl.parse("kafka://k:9092/t"), file))).get("delivery.timeout.ms"), "the user's own stays");
     }
 
     @Test
