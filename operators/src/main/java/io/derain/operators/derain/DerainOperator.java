@@ -37,8 +37,10 @@ public final class DerainOperator implements FrameOperator {
     private long submitted;
     private long completed;
     private final Scalar scale255 = new Scalar(255.0);
-    private final ScalarOptional zero = new ScalarOptional(new Scalar(0.0));
-    private final ScalarOptional one = new ScalarOptional(new Scalar(1.0));
+    private final Scalar zeroValue = new Scalar(0.0);
+    private final Scalar oneValue = new Scalar(1.0);
+    private final ScalarOptional zero = new ScalarOptional(zeroValue);
+    private final ScalarOptional one = new ScalarOptional(oneValue);
     private final AttentionGate gate;
     private final Scalar gateGain;
     /** Map bytes at or above this are drops, for each frame's drop coverage. */
@@ -49,21 +51,35 @@ public final class DerainOperator implements FrameOperator {
      *              {@code device} in the settings' precision
      */
     public DerainOperator(RestorationModel model, ComputeDevice device, DerainSettings settings) {
-        if (settings.precision() == Precision.FP16 && !device.isCuda()) {
-            model.close();
-            throw new SettingsException("fp16 precision needs a CUDA device; use bf16 on CPUs");
-        }
         this.model = model;
         this.device = device;
         this.settings = settings;
-        this.gate = settings.gate().resolve(model.gate());
-        this.gateGain = new Scalar(gate.gain());
-        this.dropByte = (int) Math.ceil(255 * model.dropThreshold() - 1e-9);
         this.inference = settings.inference();
-        this.ring = new Slot[settings.pipelineDepthOn(device)];
-        for (int i = 0; i < ring.length; i++) ring[i] = new Slot(new FrameTensors(device.isCuda()));
-        this.streams = device.isCuda() ? new CudaStreams(device.device(), ring.length) : null;
-        model.to(device.device(), settings.precision().scalarType());
+        Scalar gain = null;
+        Slot[] slots = null;
+        CudaStreams cudaStreams = null;
+        try {
+            if (settings.precision() == Precision.FP16 && !device.isCuda()) {
+                throw new SettingsException("fp16 precision needs a CUDA device; use bf16 on CPUs");
+            }
+            this.gate = settings.gate().resolve(model.gate());
+            this.dropByte = (int) Math.ceil(255 * model.dropThreshold() - 1e-9);
+            gain = new Scalar(gate.gain());
+            slots = new Slot[settings.pipelineDepthOn(device)];
+            for (int i = 0; i < slots.length; i++) slots[i] = new Slot(new FrameTensors(device.isCuda()));
+            cudaStreams = device.isCuda() ? new CudaStreams(device.device(), slots.length) : null;
+            model.to(device.device(), settings.precision().scalarType()); // a full GPU fails here
+        } catch (RuntimeException | Error e) {
+            if (cudaStreams != null) cudaStreams.close();
+            if (slots != null) for (Slot slot : slots) if (slot != null) slot.host.close();
+            if (gain != null) gain.close();
+            closeScalars();
+            model.close();
+            throw e;
+        }
+        this.gateGain = gain;
+        this.ring = slots;
+        this.streams = cudaStreams;
     }
 
     /** One batch's place in the ring: host buffers kept across batches, and the frames while in flight. */
@@ -223,6 +239,14 @@ public final class DerainOperator implements FrameOperator {
         for (Slot slot : ring) slot.host.close();
         model.close();
         gateGain.close();
+        closeScalars();
+    }
+
+    private void closeScalars() {
+        zero.close();
+        one.close();
+        zeroValue.close();
+        oneValue.close();
         scale255.close();
     }
 }

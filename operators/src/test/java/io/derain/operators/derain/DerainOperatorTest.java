@@ -198,6 +198,22 @@ class DerainOperatorTest {
         }
     }
 
+    /** A model that cannot be moved to its device (a full GPU, say) is closed with what was built around it. */
+    @Test
+    void aModelThatCannotBeMovedIsClosedAndTheErrorKept() {
+        int[] closed = {0};
+        RestorationModel full = new RestorationModel() {
+            @Override public Restoration restore(Tensor image) { throw new AssertionError("never run"); }
+            @Override public void to(Device device, torch.ScalarType dtype) { throw new IllegalStateException("out of memory"); }
+            @Override public String describe() { return "too big"; }
+            @Override public void close() { closed[0]++; }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new DerainOperator(full, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), settings(2, 1 << 20)));
+        assertEquals("out of memory", e.getMessage());
+        assertEquals(1, closed[0], "the model is closed once");
+    }
+
     /** Outputs black, with the attention map {@code map} makes of the input's first channel (zeros, N×1×H×W). */
     private record BlackModel(String describe, UnaryOperator<Tensor> map) implements RestorationModel {
         @Override public Restoration restore(Tensor image) {
