@@ -28,6 +28,7 @@ import io.derain.pipeline.sink.PreviewSink;
 import io.derain.operators.temporal.TemporalOperator;
 import io.derain.operators.temporal.TemporalSettings;
 import io.derain.pipeline.source.SourceInfo;
+import io.derain.pipeline.source.SourceStopped;
 import io.derain.pipeline.source.Sources;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -185,7 +186,7 @@ final class RunCommand implements Callable<Integer> {
                     }
                 }
             }
-        } catch (LiveSource.Stopped e) {
+        } catch (SourceStopped e) {
             err().println("derain: " + e.getMessage());
             return STOPPED;
         }
@@ -208,7 +209,7 @@ final class RunCommand implements Callable<Integer> {
         if (KafkaUrl.isKafkaUrl(input)) {
             if (live.camera == null) throw new ParameterException(spec.commandLine(), "a kafka:// input needs --camera ID");
             return KafkaFrameSource.open(KafkaSourceSettings.of(kafka.client(input), live.camera).withFollow(kafka.follow)
-                    .withFirstFrameTimeout(kafka.firstFrameTimeout).withGroup(kafka.group));
+                    .withFirstFrameTimeout(kafka.firstFrameTimeout).withGroup(kafka.group), hook::triggered);
         }
         return stream ? openCamera(hook, log) : Sources.open(Path.of(input), keepGoing);
     }

@@ -8,6 +8,7 @@ import io.derain.pipeline.sink.SinkCheckpoint;
 import io.derain.pipeline.source.FramePool;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.SourceInfo;
+import io.derain.pipeline.source.SourceStopped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -73,7 +75,7 @@ public final class KafkaFrameSource implements FrameSource {
     private final AtomicLong durableOffset = new AtomicLong(-1); // next offset to commit; set by acknowledge
     private long committedOffset = -1;
 
-    private KafkaFrameSource(KafkaSourceSettings settings, int partitions) throws IOException {
+    private KafkaFrameSource(KafkaSourceSettings settings, int partitions, BooleanSupplier stop) throws IOException {
         this.settings = settings;
         this.url = settings.client().url();
         this.key = settings.camera().getBytes(StandardCharsets.UTF_8);
@@ -93,7 +95,7 @@ public final class KafkaFrameSource implements FrameSource {
             }
             endOffset = settings.follow() ? Long.MAX_VALUE
                     : consumer.endOffsets(List.of(partition), settings.connectTimeout()).get(partition);
-            info = readInfo();
+            info = readInfo(stop);
         } catch (RuntimeException | IOException e) {
             closeQuietly();
             if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
@@ -109,8 +111,16 @@ public final class KafkaFrameSource implements FrameSource {
      * there), then reads until the camera's first valid record to learn the stream's size.
      */
     public static KafkaFrameSource open(KafkaSourceSettings settings) throws IOException {
+        return open(settings, () -> false);
+    }
+
+    /**
+     * Like {@link #open(KafkaSourceSettings)}, giving up with {@link SourceStopped} as soon as {@code stop} says
+     * so while it waits for the first frame (a job stopped while following a camera that has not started).
+     */
+    public static KafkaFrameSource open(KafkaSourceSettings settings, BooleanSupplier stop) throws IOException {
         TopicDescription topic = TopicCheck.describe(settings.client(), settings.connectTimeout(), false);
-        return new KafkaFrameSource(settings, topic.partitions().size());
+        return new KafkaFrameSource(settings, topic.partitions().size(), stop);
     }
 
     static Properties consumerProperties(KafkaSourceSettings settings) {
@@ -242,7 +252,7 @@ public final class KafkaFrameSource implements FrameSource {
     }
 
     /** Reads until the camera's first record with valid headers; rejects before it stay buffered for next(). */
-    private SourceInfo readInfo() throws IOException {
+    private SourceInfo readInfo(BooleanSupplier stop) throws IOException {
         long deadline = System.nanoTime() + settings.firstFrameTimeout().toNanos();
         String firstProblem = null;
         int checked = 0;
@@ -263,6 +273,9 @@ public final class KafkaFrameSource implements FrameSource {
                 throw new InputException(url + ": no frame records of camera '" + settings.camera() + "' in "
                         + partition + " up to offset " + endOffset
                         + (firstProblem != null ? " (first " + firstProblem + ")" : ""));
+            }
+            if (stop.getAsBoolean()) {
+                throw new SourceStopped(url + ": stopped before the first frame of camera '" + settings.camera() + "' arrived");
             }
             if (settings.follow() && System.nanoTime() - deadline > 0) {
                 throw new InputException(url + ": no frames of camera '" + settings.camera() + "' arrived within "

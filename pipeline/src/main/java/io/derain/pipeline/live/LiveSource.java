@@ -101,7 +101,7 @@ public final class LiveSource implements FrameSource {
     }
 
     /** Thrown by {@link #open} when asked to stop before the camera answered. */
-    public static final class Stopped extends IOException {
+    public static final class Stopped extends io.derain.pipeline.source.SourceStopped {
         Stopped(String url) { super(url + ": stopped before the camera answered"); }
     }
 

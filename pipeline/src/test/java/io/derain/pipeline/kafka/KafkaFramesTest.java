@@ -191,6 +191,20 @@ class KafkaFramesTest {
         }
     }
 
+    /** A job stopped while following a camera that has not published yet ends at once, not after the first-frame timeout. */
+    @Test
+    void aStopWhileWaitingForTheFirstFrameEndsTheOpeningPromptly() throws Exception {
+        String topic = createTopic("not-yet", 1);
+        KafkaSourceSettings settings = KafkaSourceSettings.of(KafkaClientConfig.of(broker.url(topic)), "cam")
+                .withFollow(true).withFirstFrameTimeout(java.time.Duration.ofHours(1));
+        long stopAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        long start = System.nanoTime();
+        io.derain.pipeline.source.SourceStopped e = assertThrows(io.derain.pipeline.source.SourceStopped.class,
+                () -> KafkaFrameSource.open(settings, () -> System.nanoTime() - stopAt > 0).close());
+        assertTrue(e.getMessage().contains("stopped before the first frame of camera 'cam'"), e.getMessage());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "ended promptly");
+    }
+
     @Test
     void followingWaitsForNewFramesAndWakeEndsThePollPromptly() throws Exception {
         String topic = createTopic("follow", 1);
