@@ -28,6 +28,8 @@ public final class RtspCamera implements AutoCloseable {
     private static final Duration READY_DEADLINE = Duration.ofSeconds(10);
     private static final Duration EXIT_DEADLINE = Duration.ofSeconds(5);
     private static final Duration REBIND_DEADLINE = Duration.ofSeconds(5);
+    /** A fresh camera must answer DESCRIBE (its media prerolled: the encoder made a frame) within this. */
+    private static final Duration SERVE_DEADLINE = Duration.ofSeconds(20);
     private static final int EXIT_CANNOT_BIND = 2; // rtsp_camera.py's code for "port taken"
     private static final String PACKAGES = "python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base"
             + " gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav";
@@ -52,6 +54,7 @@ public final class RtspCamera implements AutoCloseable {
     public static RtspCamera start(Path clip) throws IOException {
         RtspCamera camera = new RtspCamera(clip);
         camera.port = camera.launch(0, Duration.ZERO); // port 0: the script binds a free one and says which
+        camera.awaitServing(); // READY only means listening: the mount is built on the first DESCRIBE
         return camera;
     }
 
@@ -207,6 +210,33 @@ public final class RtspCamera implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for rtsp_camera.py", e);
             }
         }
+    }
+
+    /**
+     * Sends DESCRIBE until it is answered 200: gst-rtsp-server answers only once the mount's media has been
+     * built and prerolled (plugins loaded, a frame encoded), so a test's first client meets a warm server
+     * and its short grabber timeouts never cover the fresh process's start-up. The media is released after
+     * a DESCRIBE-only client, so the camera is left as it was. About 30 ms when idle.
+     */
+    private void awaitServing() {
+        long giveUp = System.nanoTime() + SERVE_DEADLINE.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < giveUp) {
+            if (!process.isAlive()) break;
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+                s.setSoTimeout((int) Math.max(1, (giveUp - System.nanoTime()) / 1_000_000));
+                s.getOutputStream().write(("DESCRIBE " + url() + " RTSP/1.0\r\nCSeq: 1\r\nAccept: application/sdp\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                last = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                if (last != null && last.startsWith("RTSP/1.0 200")) return;
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("rtsp_camera.py " + (process.isAlive() ? "did not serve " + url() + " within "
+                + SERVE_DEADLINE : "died") + " (last: " + last + "); its stderr:\n" + log());
     }
 
     /** Completes with the port of the script's "READY <port>" line; fails if stdout ends first. */
