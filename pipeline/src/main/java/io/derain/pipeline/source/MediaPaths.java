@@ -49,6 +49,9 @@ public final class MediaPaths {
     /** Collapses a native library's message (which may span lines) to one line. */
     static String oneLine(Throwable e) {
         String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.strip().replaceAll("\\s+", " ");
+        if (m == null) return e.getClass().getSimpleName();
+        // JavaCV's advice to its own developers, not to ours: FfmpegLog already collects FFmpeg's log.
+        return m.replace("(For more details, make sure FFmpegLogCallback.set() has been called.)", "")
+                .strip().replaceAll("\\s+", " ");
     }
 }

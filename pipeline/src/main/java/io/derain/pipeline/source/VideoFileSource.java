@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bytedeco.javacpp.BytePointer;
@@ -55,11 +54,12 @@ public final class VideoFileSource implements FrameSource {
     private final boolean keepGoing;
     private final java.util.List<String> damage = new java.util.ArrayList<>();
 
-    private VideoFileSource(Path path, FFmpegFrameGrabber grabber, SourceInfo info, ExpectedFrames expected, boolean keepGoing) {
+    private VideoFileSource(Path path, FFmpegFrameGrabber grabber, SourceInfo info, ExpectedFrames expected, boolean keepGoing,
+                            String isoCut) {
         this.path = path;
         this.keepGoing = keepGoing;
         this.errorsAtOpen = FfmpegLog.errors();
-        this.containerCut = containerCut(path, grabber.getFormat());
+        this.containerCut = isoCut != null ? isoCut.replaceFirst("^truncated: ", "") : containerCut(path, grabber.getFormat());
         this.grabber = grabber;
         this.info = info;
         this.expected = expected;
@@ -70,11 +70,16 @@ public final class VideoFileSource implements FrameSource {
         return open(path, false);
     }
 
-    /** As {@link #open(Path)}; with {@code keepGoing}, damage found at the end is reported by {@link #damage()}. */
+    /**
+     * As {@link #open(Path)}; with {@code keepGoing}, damage found at the end is reported by {@link #damage()},
+     * and an MP4/MOV cut short is decoded as far as it goes (when its index survived) instead of refused.
+     * Nothing decodable at all is bad input either way.
+     */
     public static VideoFileSource open(Path path, boolean keepGoing) {
         MediaPaths.requireReadableFile(path);
         FfmpegLog.install();
-        rejectTruncatedIsoFile(path);
+        String isoCut = isoTruncation(path);
+        if (isoCut != null && !keepGoing) throw new InputException(path + ": " + isoCut);
         // An absolute path keeps FFmpeg from reading "name:with:colons" as a protocol.
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toAbsolutePath().toString());
         // JavaCV also offers this to the demuxer, which logs "rejected some options: pixel_format": harmless.
@@ -84,7 +89,7 @@ public final class VideoFileSource implements FrameSource {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             closeQuietly(grabber);
-            throw new InputException(path + ": " + openFailure(e), e);
+            throw new InputException(path + ": " + (isoCut != null ? isoCut : openFailure(e)), e);
         }
         try {
             if (!grabber.hasVideo() || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
@@ -99,7 +104,7 @@ public final class VideoFileSource implements FrameSource {
                     : null;
             SourceInfo info = new SourceInfo(path.toString(), grabber.getImageWidth(), grabber.getImageHeight(),
                     fps, expected.count(), audio);
-            return new VideoFileSource(path, grabber, info, expected, keepGoing);
+            return new VideoFileSource(path, grabber, info, expected, keepGoing, isoCut);
         } catch (RuntimeException e) {
             closeQuietly(grabber);
             throw e;
@@ -120,7 +125,7 @@ public final class VideoFileSource implements FrameSource {
             } catch (FrameGrabber.Exception e) {
                 ended = true;
                 String problem = "cannot decode after frame " + videoFrames + ": " + MediaPaths.oneLine(e);
-                if (!keepGoing) throw new InputException(path + ": " + problem, e);
+                if (!keepGoing || videoFrames == 0) throw new InputException(path + ": " + problem, e);
                 damage.add(path + ": " + problem);
                 return null;
             }
@@ -128,7 +133,8 @@ public final class VideoFileSource implements FrameSource {
                 ended = true;
                 String problem = endProblem();
                 if (problem != null) {
-                    if (!keepGoing) throw new InputException(path + ": " + problem);
+                    // Not one frame is no partial result: nothing to keep going with.
+                    if (!keepGoing || videoFrames == 0) throw new InputException(path + ": " + problem);
                     damage.add(path + ": " + problem);
                 }
                 return null;
@@ -140,6 +146,10 @@ public final class VideoFileSource implements FrameSource {
 
     /** Why the decode that just ended did not read the whole input, or null. */
     private String endProblem() {
+        if (expected.shortBy(videoFrames) && videoFrames == 0) {
+            return "no frame decodes, though its container lists " + (expected.exact() ? "" : "about ") + expected.count()
+                    + (containerCut != null ? " (" + containerCut + ")" : " (its index is damaged or the file cut)");
+        }
         if (expected.shortBy(videoFrames)) {
             return "truncated after " + videoFrames + " of " + (expected.exact() ? "" : "about ") + expected.count() + " frames";
         }
@@ -210,14 +220,13 @@ public final class VideoFileSource implements FrameSource {
         return null;
     }
 
-    private static void rejectTruncatedIsoFile(Path path) {
-        Optional<String> truncation;
+    /** What an MP4/MOV's box framing says is cut off, or null. */
+    private static String isoTruncation(Path path) {
         try {
-            truncation = IsoBoxes.truncation(path);
+            return IsoBoxes.truncation(path).orElse(null);
         } catch (IOException e) {
             throw new InputException(path + ": cannot read: " + MediaPaths.oneLine(e), e);
         }
-        truncation.ifPresent(t -> { throw new InputException(path + ": " + t); });
     }
 
     /** Turns FFmpegFrameGrabber's start() messages into what went wrong, in the user's terms. */

@@ -58,6 +58,51 @@ class DamagedVideoTest {
         assertEquals(List.of(), accepted, "of " + cases + " cut files");
     }
 
+    /** With keep-going, an MP4 cut short (its index at the front) gives what decodes, with the cut reported. */
+    @Test
+    void keepGoingReadsACutMp4AsFarAsItDecodes() throws Exception {
+        byte[] bytes = Files.readAllBytes(Path.of("../samples/media/rainy-road.mp4")); // index first (faststart)
+        Path cut = Files.write(dir.resolve("cut.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
+        InputException strict = org.junit.jupiter.api.Assertions.assertThrows(InputException.class, () -> decode(cut));
+        assertTrue(strict.getMessage().contains("truncated: its 'mdat' box needs"), strict.getMessage());
+        try (VideoFileSource source = VideoFileSource.open(cut, true)) {
+            long frames = 0;
+            io.derain.pipeline.media.MediaItem item;
+            while ((item = source.next()) != null) {
+                if (item instanceof io.derain.pipeline.media.VideoItem v) {
+                    source.recycle(v.frame());
+                    frames++;
+                }
+            }
+            assertTrue(frames > 30 && frames < 60, "about half of 100 frames: " + frames);
+            assertEquals(List.of(cut + ": truncated after " + frames + " of 100 frames"), source.damage());
+        }
+    }
+
+    /** A file whose index points past its end decodes nothing: bad input even with keep-going, not a 0-frame result. */
+    @Test
+    void nothingDecodableIsBadInputEvenWithKeepGoing() throws Exception {
+        byte[] bytes = Files.readAllBytes(Path.of("../samples/media/rainy-road.mp4"));
+        int stco = indexOf(bytes, "stco".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        bytes[stco + 12] = 0; bytes[stco + 13] = 0x10; bytes[stco + 14] = 0; bytes[stco + 15] = 0; // first chunk at 1 MiB
+        Path broken = Files.write(dir.resolve("broken-index.mp4"), bytes);
+        try (VideoFileSource source = VideoFileSource.open(broken, true)) {
+            InputException e = org.junit.jupiter.api.Assertions.assertThrows(InputException.class, () -> {
+                while (source.next() != null) { /* drain */ }
+            });
+            assertTrue(e.getMessage().startsWith(broken + ": no frame decodes"), e.getMessage());
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte[] pattern) {
+        outer:
+        for (int i = 0; i + pattern.length <= bytes.length; i++) {
+            for (int j = 0; j < pattern.length; j++) if (bytes[i + j] != pattern[j]) continue outer;
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
     /** 25 frames of 320×240 H.264 (enough TS packets per frame that a cut lands inside one). */
     private Path record(String format) throws Exception {
         String ext = switch (format) { case "mpegts" -> "ts"; case "matroska" -> "mkv"; default -> format; };
