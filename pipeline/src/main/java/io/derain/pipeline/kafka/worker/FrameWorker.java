@@ -1,57 +1,25 @@
 package io.derain.pipeline.kafka.worker;
 
 import io.derain.operators.FrameOperator;
-import io.derain.operators.frame.VideoFrame;
 import io.derain.pipeline.InputException;
-import io.derain.pipeline.kafka.FrameHeaders;
 import io.derain.pipeline.kafka.FrameRecordCodec;
 import io.derain.pipeline.kafka.KafkaClientConfig;
 import io.derain.pipeline.kafka.KafkaClients;
-import io.derain.pipeline.kafka.KafkaPosition;
 import io.derain.pipeline.kafka.TopicCheck;
-import io.derain.pipeline.media.VideoItem;
-import io.derain.pipeline.runtime.FrameRejectedException;
-import io.derain.pipeline.source.FramePool;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.AbstractRecords;
-import org.apache.kafka.common.record.CompressionType;
-import org.apache.kafka.common.record.RecordBatch;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * before they go; when they are lost it is aborted. A fenced producer, an operator failure or
  * {@value #MAX_ABORTS_IN_A_ROW} aborts in a row end {@link #run()} with an exception, the open transaction aborted.
  *
+ * <p>The parts: {@link PendingRecords} (decoded records waiting for their batch, and where an abort rewinds
+ * to), {@link BatchDerainer} (a batch through the operator and into the transaction), {@link DeadLetters},
+ * {@link WorkerTransaction} (the transactional producer) and {@link WorkerRebalance}. This class runs the loop
+ * and decides when to derain, commit, abort and rewind. It owns the consumer, the transaction (so the
+ * producer) and the codec, and closes them in {@link #close()}; not the operator.
+ *
  * <p>{@link #run()} and {@link #close()} on one thread (the operator's: libtorch state is per thread);
  * {@link #stop()} from any thread ends the loop promptly after the transaction in progress is committed.
  */
@@ -85,36 +59,18 @@ public final class FrameWorker implements AutoCloseable {
     static final int MAX_ABORTS_IN_A_ROW = 5;
 
     private final WorkerSettings settings;
-    private final FrameOperator operator;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final FrameRecordCodec codec;
-    private final FramePool pool = new FramePool();
     private final WorkerStats stats = new WorkerStats();
-    private final int maxRequestSize;
-    private final CompressionType compression;
+    private final WorkerTransaction transaction;
+    private final FrameRecordCodec codec;
+    private final PendingRecords pending;
+    private final BatchDerainer derainer;
+    private final WorkerRebalance rebalance;
+    private final ConsumerLag lag;
     private final CountDownLatch finished = new CountDownLatch(1);
-
-    /** Records polled and not yet handled, in poll order. */
-    private final ArrayDeque<Entry> pending = new ArrayDeque<>();
-    /** Per partition, the first offset polled and not committed (where an abort goes back to). */
-    private final Map<TopicPartition, Long> uncommitted = new HashMap<>();
-    /** Per partition, the offset after the last record handled in the open transaction. */
-    private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
-    private boolean inTransaction;
-    private long transactionStartNanos;
-    private long firstPendingNanos;
-    private long lagSampledNanos;
     private int abortsInARow;
-    private volatile Exception sendFailure;
-    private RuntimeException listenerFailure;
     private volatile boolean stopping;
     private boolean closed;
-
-    /** A polled record: its frame, or why it is not one. */
-    private record Entry(ConsumerRecord<byte[], byte[]> record, VideoFrame frame, String problem) {
-        TopicPartition partition() { return new TopicPartition(record.topic(), record.partition()); }
-    }
 
     /** A failure that ends the worker (the open transaction is aborted). */
     public static final class WorkerException extends IOException {
@@ -124,14 +80,13 @@ public final class FrameWorker implements AutoCloseable {
     private FrameWorker(WorkerSettings settings, FrameOperator operator, KafkaConsumer<byte[], byte[]> consumer,
                         KafkaProducer<byte[], byte[]> producer, Properties producerProps) {
         this.settings = settings;
-        this.operator = operator;
         this.consumer = consumer;
-        this.producer = producer;
-        ProducerConfig config = new ProducerConfig(producerProps);
-        this.maxRequestSize = config.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-        this.compression = CompressionType.forName(config.getString(ProducerConfig.COMPRESSION_TYPE_CONFIG));
+        this.transaction = new WorkerTransaction(settings, producer, producerProps, consumer::groupMetadata, stats);
         this.codec = new FrameRecordCodec(settings.encoding(), settings.model(), settings.maxSide());
-        pool.expect(2 * settings.batchSize());
+        this.pending = new PendingRecords(codec, operator, stats, settings.batchSize());
+        this.derainer = new BatchDerainer(settings, operator, codec, pending, transaction, stats);
+        this.rebalance = new WorkerRebalance(consumer, transaction, pending, this::drain);
+        this.lag = new ConsumerLag(consumer, stats);
     }
 
     /**
@@ -145,57 +100,18 @@ public final class FrameWorker implements AutoCloseable {
         TopicCheck.describe(in, settings.connectTimeout(), false);
         TopicCheck.describe(in.forTopic(settings.output().topic()), settings.connectTimeout(), true);
         if (settings.dlqTopic() != null) TopicCheck.describe(in.forTopic(settings.dlqTopic()), settings.connectTimeout(), true);
-        Properties producerProps = producerProperties(settings);
-        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(consumerProperties(settings), in);
+        Properties producerProps = WorkerClients.producerProperties(settings);
+        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(WorkerClients.consumerProperties(settings), in);
         KafkaProducer<byte[], byte[]> producer = null;
         try {
             producer = KafkaClients.producer(producerProps, in.forTopic(settings.output().topic()));
-            try {
-                producer.initTransactions();
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                throw new InputException(settings.output() + ": the transaction coordinator did not answer within "
-                        + settings.connectTimeout().toSeconds() + " s (" + KafkaClients.reason(e) + ")", e);
-            } catch (AuthorizationException e) {
-                throw new InputException(settings.output() + ": not allowed to use transactional.id "
-                        + settings.transactionalId() + ": " + KafkaClients.reason(e), e);
-            }
+            WorkerClients.initTransactions(producer, settings);
             return new FrameWorker(settings, operator, consumer, producer, producerProps);
         } catch (RuntimeException e) {
             if (producer != null) producer.close(Duration.ZERO);
             consumer.close(CloseOptions.timeout(Duration.ZERO));
             throw e;
         }
-    }
-
-    static Properties consumerProperties(WorkerSettings s) {
-        String deserializer = ByteArrayDeserializer.class.getName();
-        return s.client().consumer(
-                Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "derain-worker-" + s.instanceId(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(s.batchSize()),
-                        // A dead worker's cameras move to the others within 10 s, not the client's default 45.
-                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000",
-                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000",
-                        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(s.connectTimeout().toMillis())),
-                Map.of(ConsumerConfig.GROUP_ID_CONFIG, s.groupId(),
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, deserializer,
-                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, deserializer));
-    }
-
-    static Properties producerProperties(WorkerSettings s) {
-        String serializer = ByteArraySerializer.class.getName();
-        return s.client().producer(
-                Map.of(ProducerConfig.CLIENT_ID_CONFIG, "derain-worker-" + s.instanceId(),
-                        ProducerConfig.COMPRESSION_TYPE_CONFIG, "none",
-                        ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(s.connectTimeout().toMillis()),
-                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(s.transactionTimeout().toMillis())),
-                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, s.transactionalId(),
-                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                        ProducerConfig.ACKS_CONFIG, "all",
-                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, serializer,
-                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, serializer));
     }
 
     public WorkerSettings settings() { return settings; }
@@ -210,7 +126,7 @@ public final class FrameWorker implements AutoCloseable {
      */
     public void run() throws WorkerException {
         try {
-            consumer.subscribe(List.of(settings.input().topic()), new Rebalance());
+            consumer.subscribe(List.of(settings.input().topic()), rebalance);
             long lastRecordNanos = System.nanoTime();
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records;
@@ -219,9 +135,9 @@ public final class FrameWorker implements AutoCloseable {
                 } catch (WakeupException e) {
                     continue; // stop() woke the poll; the loop condition ends it
                 }
-                throwListenerFailure();
-                sampleLag();
-                for (ConsumerRecord<byte[], byte[]> r : records) accept(r);
+                rebalance.throwFailure();
+                lag.sample();
+                for (ConsumerRecord<byte[], byte[]> r : records) pending.accept(r);
                 step();
                 if (!records.isEmpty()) {
                     lastRecordNanos = System.nanoTime();
@@ -262,325 +178,52 @@ public final class FrameWorker implements AutoCloseable {
         return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * The consumer's current lag (records behind the end), the largest over its assigned partitions, at most
-     * once a second. Per-partition {@code records-lag}, not {@code records-lag-max}: the latter is the maximum
-     * over a 30 s window and reads high long after the worker caught up.
-     */
-    private void sampleLag() {
-        long now = System.nanoTime();
-        if (now - lagSampledNanos < 1_000_000_000L) return;
-        lagSampledNanos = now;
-        long max = -1;
-        for (var e : consumer.metrics().entrySet()) {
-            if (e.getKey().name().equals("records-lag") && e.getKey().tags().containsKey("partition")
-                    && e.getValue().metricValue() instanceof Double lag && Double.isFinite(lag)) {
-                max = Math.max(max, Math.round(lag));
-            }
-        }
-        stats.lag.set(max);
-    }
-
-    /** Decodes one polled record into the pending queue. */
-    private void accept(ConsumerRecord<byte[], byte[]> r) {
-        stats.recordsIn.incrementAndGet();
-        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        uncommitted.putIfAbsent(tp, r.offset());
-        Entry entry;
-        if (r.key() == null || r.key().length == 0) {
-            entry = new Entry(r, null, FrameRecordCodec.rejected(r, "no key (the camera id)").getMessage());
-        } else {
-            VideoFrame frame = null;
-            String problem = null;
-            try {
-                frame = ((VideoItem) codec.decode(r, pool)).frame();
-                operator.checkFrameSize(frame.width(), frame.height());
-            } catch (FrameRejectedException e) {
-                problem = e.getMessage();
-            } catch (IllegalArgumentException e) {
-                problem = FrameRecordCodec.rejected(r, "the operator cannot take this frame: " + e.getMessage()).getMessage();
-            } catch (RuntimeException e) {
-                problem = FrameRecordCodec.rejected(r, "not decodable: " + KafkaClients.reason(e)).getMessage();
-            }
-            if (problem != null && frame != null) {
-                pool.release(frame);
-                frame = null;
-            }
-            entry = new Entry(r, frame, problem);
-        }
-        if (entry.problem() != null) LOG.warn("derain worker: {}", entry.problem());
-        if (pending.isEmpty()) firstPendingNanos = System.nanoTime();
-        pending.addLast(entry);
-    }
-
     /** Runs full batches, a partial one that waited long enough, and commits when it is time. */
     private void step() throws WorkerException {
         while (pending.size() >= settings.batchSize()) processBatch(settings.batchSize());
-        if (!pending.isEmpty() && System.nanoTime() - firstPendingNanos >= settings.maxBatchWait().toNanos()) {
-            processBatch(pending.size());
-        }
-        if (inTransaction && System.nanoTime() - transactionStartNanos >= settings.commitInterval().toNanos()) commit();
+        if (pending.waitedFor(settings.maxBatchWait())) processBatch(pending.size());
+        if (transaction.openFor(settings.commitInterval())) commit();
     }
 
     /** Handles everything pending and commits the open transaction. */
     private void drain() throws WorkerException {
         while (!pending.isEmpty()) processBatch(Math.min(settings.batchSize(), pending.size()));
-        if (inTransaction) commit();
+        if (transaction.isOpen()) commit();
     }
 
     /** Derains the first {@code n} pending records and sends them (or their dead letters) in the open transaction. */
     private void processBatch(int n) throws WorkerException {
-        List<Entry> batch = new ArrayList<>(n);
-        for (int i = 0; i < n && !pending.isEmpty(); i++) batch.add(pending.pollFirst());
-        if (!pending.isEmpty()) firstPendingNanos = System.nanoTime();
-        ensureTransaction();
-        Map<Long, List<VideoFrame>> bySize = new LinkedHashMap<>();
-        int frames = 0;
-        for (Entry e : batch) {
-            if (e.frame() == null) continue;
-            bySize.computeIfAbsent(((long) e.frame().width() << 32) | e.frame().height(), k -> new ArrayList<>()).add(e.frame());
-            frames++;
-        }
-        try {
-            int chunk = Math.max(1, Math.min(settings.batchSize(), operator.maxBatch()));
-            for (List<VideoFrame> group : bySize.values()) {
-                for (int i = 0; i < group.size(); i += chunk) operator.apply(group.subList(i, Math.min(group.size(), i + chunk)));
-            }
-        } catch (RuntimeException e) {
-            for (Entry b : batch) if (b.frame() != null) pool.release(b.frame());
-            throw new WorkerException("the operator failed: " + KafkaClients.reason(e), e);
-        }
-        if (frames > 0) stats.batch(frames);
-        try {
-            for (Entry e : batch) {
-                if (e.frame() != null) {
-                    sendFrame(e);
-                } else {
-                    deadLetter(e.record(), e.problem());
-                }
-                handled.put(e.partition(), new OffsetAndMetadata(e.record().offset() + 1));
-            }
-        } catch (KafkaException e) {
-            if (isFatal(e)) throw fatal(e);
-            for (Entry b : batch) if (b.frame() != null) pool.release(b.frame());
-            abortAndRewind(e);
-            return;
-        }
-        for (Entry b : batch) if (b.frame() != null) pool.release(b.frame());
-    }
-
-    private void sendFrame(Entry e) {
-        VideoFrame frame = e.frame();
-        String camera = frame.metadata().camera();
-        ProducerRecord<byte[], byte[]> out = codec.encode(settings.output().topic(), camera, frame);
-        int size = sizeOf(out);
-        if (size > maxRequestSize) {
-            deadLetter(e.record(), FrameRecordCodec.rejected(e.record(), "its derained record of " + size
-                    + " bytes is larger than the producer's " + ProducerConfig.MAX_REQUEST_SIZE_CONFIG + " ("
-                    + maxRequestSize + " bytes)").getMessage());
-            return;
-        }
-        producer.send(out, this::delivered);
-        stats.framesOut.incrementAndGet();
-    }
-
-    /** The original key, value and headers to the dead-letter topic, with the reason; or counted and skipped. */
-    private void deadLetter(ConsumerRecord<byte[], byte[]> r, String reason) {
-        if (settings.dlqTopic() == null) {
-            stats.skipped.incrementAndGet();
-            return;
-        }
-        RecordHeaders headers = new RecordHeaders();
-        for (Header h : r.headers()) headers.add(h);
-        headers.add(ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(FrameHeaders.SOURCE, new KafkaPosition(r.topic(), r.partition(), r.offset()).describe()
-                .getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(settings.dlqTopic(), null, null, r.key(), r.value(), headers);
-        if (sizeOf(dead) > maxRequestSize) {
-            LOG.warn("derain worker: {} is too large for the dead-letter topic; skipped", r.topic() + "-" + r.partition() + "@" + r.offset());
-            stats.skipped.incrementAndGet();
-            return;
-        }
-        producer.send(dead, this::delivered);
-        stats.deadLettered.incrementAndGet();
-    }
-
-    private int sizeOf(ProducerRecord<byte[], byte[]> r) {
-        return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, compression,
-                r.key(), r.value(), r.headers().toArray());
-    }
-
-    private void delivered(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
-        if (e != null && sendFailure == null) sendFailure = e;
-    }
-
-    private void ensureTransaction() throws WorkerException {
-        if (inTransaction) return;
-        try {
-            producer.beginTransaction();
-        } catch (KafkaException e) {
-            throw fatal(e);
-        }
-        inTransaction = true;
-        transactionStartNanos = System.nanoTime();
+        List<PendingRecords.Entry> batch = pending.take(n);
+        transaction.begin();
+        KafkaException failed = derainer.derain(batch);
+        if (failed != null) abortAndRewind(failed);
     }
 
     /** Sends the handled offsets and commits; on failure aborts and goes back to the last committed offsets. */
     private void commit() throws WorkerException {
-        if (!inTransaction) return;
-        Exception failed = sendFailure;
+        if (!transaction.isOpen()) return;
+        Exception failed = transaction.commit();
         if (failed != null) {
             abortAndRewind(failed);
             return;
         }
-        try {
-            if (!handled.isEmpty()) {
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(handled);
-                untilAnswered("sending the offsets", () -> producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata()));
-            }
-            untilAnswered("committing", producer::commitTransaction);
-        } catch (KafkaException e) {
-            if (isFatal(e)) throw fatal(e);
-            abortAndRewind(e);
-            return;
-        }
-        inTransaction = false;
-        stats.commits.incrementAndGet();
         abortsInARow = 0;
-        handled.clear();
-        uncommitted.clear();
-        for (Entry e : pending) uncommitted.putIfAbsent(e.partition(), e.record().offset());
-    }
-
-    /**
-     * Runs a transaction call again while it times out: the broker is away (restarting, failing over) and the
-     * producer resumes the same call when it is back. Up to the transaction timeout, after which the broker
-     * aborts the transaction anyway and the call's failure says so.
-     */
-    private void untilAnswered(String what, Runnable call) {
-        long deadline = System.nanoTime() + settings.transactionTimeout().toNanos();
-        while (true) {
-            try {
-                call.run();
-                return;
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                if (System.nanoTime() >= deadline) throw e;
-                stats.retries.incrementAndGet();
-                LOG.warn("derain worker: {} timed out (the broker away?); retrying: {}", what, KafkaClients.reason(e));
-            }
-        }
+        pending.committed();
     }
 
     private void abortAndRewind(Exception cause) throws WorkerException {
         LOG.warn("derain worker: aborting the transaction: {}", KafkaClients.reason(cause));
-        abort(cause);
-        rewind(Set.of());
+        transaction.abort(cause);
+        pending.rewind(consumer, Set.of());
         if (++abortsInARow >= MAX_ABORTS_IN_A_ROW) {
             throw new WorkerException("gave up after " + abortsInARow + " aborted transactions in a row; the last: "
                     + KafkaClients.reason(cause), cause);
         }
     }
 
-    private void abort(Exception cause) throws WorkerException {
-        if (!inTransaction) return;
-        try {
-            untilAnswered("aborting", producer::abortTransaction);
-        } catch (KafkaException e) {
-            e.addSuppressed(cause);
-            throw fatal(e);
-        } finally {
-            inTransaction = false;
-            sendFailure = null;
-        }
-        stats.aborts.incrementAndGet();
-    }
-
-    /** Drops what is pending and seeks each partition still assigned (but not {@code gone}) to its first uncommitted offset. */
-    private void rewind(Collection<TopicPartition> gone) {
-        Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
-        uncommitted.forEach((tp, offset) -> {
-            if (assigned.contains(tp) && !gone.contains(tp)) consumer.seek(tp, offset);
-        });
-        for (Entry e : pending) if (e.frame() != null) pool.release(e.frame());
-        pending.clear();
-        handled.clear();
-        uncommitted.clear();
-        stats.rewinds.incrementAndGet();
-    }
-
     private void abortQuietly() {
-        try {
-            if (inTransaction) {
-                inTransaction = false;
-                producer.abortTransaction();
-                stats.aborts.incrementAndGet();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("derain worker: could not abort the open transaction (the broker aborts it after {} s): {}",
-                    settings.transactionTimeout().toSeconds(), KafkaClients.reason(e));
-        }
-        for (Entry e : pending) if (e.frame() != null) pool.release(e.frame());
+        transaction.abortQuietly();
         pending.clear();
-    }
-
-    private static boolean isFatal(KafkaException e) {
-        return e instanceof ProducerFencedException || e instanceof FencedInstanceIdException
-                || e instanceof OutOfOrderSequenceException || e instanceof AuthorizationException
-                || e instanceof UnsupportedVersionException;
-    }
-
-    private WorkerException fatal(KafkaException e) {
-        String what = e instanceof ProducerFencedException
-                ? "fenced: another worker took over transactional.id " + settings.transactionalId()
-                : KafkaClients.reason(e);
-        return new WorkerException(settings.output() + ": " + what, e);
-    }
-
-    private void throwListenerFailure() throws WorkerException {
-        RuntimeException f = listenerFailure;
-        if (f == null) return;
-        listenerFailure = null;
-        if (f instanceof WrappedWorkerException w) throw w.failure;
-        throw f;
-    }
-
-    /** Carries a WorkerException out of the rebalance listener. */
-    private static final class WrappedWorkerException extends RuntimeException {
-        final WorkerException failure;
-
-        WrappedWorkerException(WorkerException failure) {
-            super(failure.getMessage(), failure);
-            this.failure = failure;
-        }
-    }
-
-    /** Finishes the open transaction before partitions go, so their next owner starts from committed offsets. */
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty() || (!inTransaction && pending.isEmpty())) return;
-            try {
-                drain();
-            } catch (WorkerException e) {
-                listenerFailure = new WrappedWorkerException(e);
-            } catch (RuntimeException e) {
-                listenerFailure = e;
-            }
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            // The group moved on without us: these offsets can no longer be committed.
-            try {
-                abort(new IllegalStateException("partitions lost"));
-            } catch (WorkerException e) {
-                listenerFailure = new WrappedWorkerException(e);
-            }
-            rewind(partitions);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
     }
 
     /** Aborts a transaction still open, then closes the consumer (leaving the group) and the producer, each within the close timeout. */
@@ -595,11 +238,7 @@ public final class FrameWorker implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("derain worker: closing the consumer: {}", KafkaClients.reason(e));
         }
-        try {
-            producer.close(settings.closeTimeout());
-        } catch (RuntimeException e) {
-            LOG.warn("derain worker: closing the producer: {}", KafkaClients.reason(e));
-        }
+        transaction.close();
         codec.close();
         finished.countDown();
     }
