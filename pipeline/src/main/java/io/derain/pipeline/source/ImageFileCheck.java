@@ -60,6 +60,7 @@ public final class ImageFileCheck {
             if (problem != null) throw new InputException(file + ": corrupt JPEG data (" + problem + ")");
         } else {
             String problem = pngChunkProblem(data);
+            if (problem == null) problem = PngImageData.problem(data);
             if (problem != null) throw new InputException(file + ": corrupt PNG (" + problem + ")");
         }
     }
