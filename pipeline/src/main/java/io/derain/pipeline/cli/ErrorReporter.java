@@ -18,6 +18,11 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        return report(e, cli);
+    }
+
+    /** Prints {@code e} as one line on the command's error writer; its exit code. */
+    static int report(Exception e, CommandLine cli) {
         if ("1".equals(System.getenv("DERAIN_DEBUG"))) {
             e.printStackTrace(cli.getErr());
         }

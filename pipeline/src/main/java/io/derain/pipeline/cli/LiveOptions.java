@@ -28,7 +28,8 @@ final class LiveOptions {
     Duration reconnectMax;
 
     @Option(names = "--max-reconnects", paramLabel = "N", defaultValue = "-1",
-            description = "Give up (exit 1) after N failed reconnects in a row; -1 retries forever (default).")
+            description = "Give up after N failed reconnects in a row (exit 2 if the camera never answered, 1 if it was lost"
+                    + " while running); -1 retries forever (default).")
     int maxReconnects;
 
     @Option(names = "--max-latency", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,

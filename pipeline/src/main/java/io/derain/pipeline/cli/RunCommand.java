@@ -171,6 +171,13 @@ final class RunCommand implements Callable<Integer> {
                                 err().printf("derain: temporal: filled %d frames from the past, started afresh %d times (cuts, gaps, reconnects)%n",
                                         t.filledFrames(), t.resets());
                             }
+                        } catch (IOException | RuntimeException e) {
+                            if (!hook.triggered()) throw e;
+                            // Stopped by a signal, but the output is not what a stop keeps (a sink lost frames):
+                            // the failure's status, not 143/130, once the hook is released.
+                            int status = ErrorReporter.report(e, spec.commandLine());
+                            hook.exitWith(status);
+                            return status;
                         } finally {
                             if (steps != operator) steps.close();
                         }

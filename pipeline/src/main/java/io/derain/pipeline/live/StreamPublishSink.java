@@ -7,11 +7,13 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import io.derain.operators.frame.VideoFrame;
+import io.derain.pipeline.InputException;
 import io.derain.pipeline.runtime.FrameRejectedException;
 import io.derain.pipeline.sink.FrameSink;
 import io.derain.pipeline.sink.SinkCheckpoint;
 import io.derain.pipeline.sink.VideoFileSink;
 import io.derain.pipeline.source.SourceInfo;
+import io.derain.pipeline.source.MediaPaths;
 import io.derain.pipeline.source.VideoFileSource;
 import java.io.IOException;
 import java.util.Locale;
@@ -58,7 +60,11 @@ public final class StreamPublishSink implements FrameSink {
         this.events = events;
         this.width = info.width() & ~1;
         this.height = info.height() & ~1;
-        this.recorder = start();
+        try {
+            this.recorder = start();
+        } catch (IOException e) {
+            throw new InputException(e.getMessage(), e); // nobody to publish to at the start: exit 2
+        }
         stats.connected();
     }
 
@@ -113,7 +119,8 @@ public final class StreamPublishSink implements FrameSink {
             return r;
         } catch (FrameRecorder.Exception | RuntimeException e) {
             releaseQuietly(r);
-            throw new IOException(redacted + ": cannot publish: " + e.getMessage(), e);
+            throw new IOException(redacted + ": cannot publish: the server did not take the stream ("
+                    + MediaPaths.oneLine(e) + ")", e);
         }
     }
 
@@ -126,7 +133,7 @@ public final class StreamPublishSink implements FrameSink {
             if (frame.timestampMicros() > recorder.getTimestamp()) recorder.setTimestamp(frame.timestampMicros());
             recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 3, frame.stride(), AV_PIX_FMT_BGR24, frame.pixels());
         } catch (FrameRecorder.Exception | RuntimeException e) {
-            lastFailure = e.getMessage();
+            lastFailure = MediaPaths.oneLine(e);
             releaseQuietly(recorder);
             recorder = null;
             stats.lost(false);
@@ -147,7 +154,7 @@ public final class StreamPublishSink implements FrameSink {
             events.accept(redacted + ": publishing again");
             return true;
         } catch (IOException e) {
-            lastFailure = e.getMessage();
+            lastFailure = MediaPaths.oneLine(e);
             failedAttempts++;
             if (!reconnect.allows(failedAttempts)) {
                 throw new IOException(lastFailure + " (gave up after " + failedAttempts + " reconnect attempts)", e);

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * stop action it was given ({@link #onStop}, e.g. {@link StagedPipeline#stop()}) and then holds the JVM until
  * the job has committed its output and its owner has closed this (after reporting), or until {@code grace}
  * has passed. The JVM then exits with 128 + the signal's number (143 for SIGTERM, 130 for SIGINT), whatever
- * the job returns.
+ * the job returns, unless the job failed while stopping and its owner said so ({@link #exitWith}).
  *
  * <p>Install it before anything that may wait (connecting to a camera): {@link #triggered()} tells such a
  * wait to give up. Close it when the job is over; closing removes the hook.
@@ -19,6 +19,7 @@ public final class StopOnShutdown implements AutoCloseable {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean triggered;
     private volatile Runnable action = () -> {};
+    private volatile int exitStatus = -1;
 
     public StopOnShutdown(Duration grace) {
         this.hook = new Thread(() -> {
@@ -29,6 +30,7 @@ public final class StopOnShutdown implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (exitStatus >= 0) Runtime.getRuntime().halt(exitStatus);
         }, "derain-stop-on-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -44,6 +46,12 @@ public final class StopOnShutdown implements AutoCloseable {
         this.action = stop;
         if (triggered) stop.run();
     }
+
+    /**
+     * The exit status for a job that failed while stopping (its output is not what a stop keeps, so not
+     * 128 + the signal): set it, after reporting the failure, before closing this.
+     */
+    public void exitWith(int status) { this.exitStatus = status; }
 
     /** Whether the JVM began shutting down while the job ran. */
     public boolean triggered() { return triggered; }

@@ -47,7 +47,8 @@ public final class MediaPaths {
     }
 
     /** Collapses a native library's message (which may span lines) to one line. */
-    static String oneLine(Throwable e) {
+    /** An exception's message on one line, without JavaCV's advice to its own developers. */
+    public static String oneLine(Throwable e) {
         String m = e.getMessage();
         if (m == null) return e.getClass().getSimpleName();
         // JavaCV's advice to its own developers, not to ours: FfmpegLog already collects FFmpeg's log.
