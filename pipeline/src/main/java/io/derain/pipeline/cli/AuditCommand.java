@@ -1,6 +1,8 @@
 package io.derain.pipeline.cli;
 
 import io.derain.pipeline.kafka.KafkaClientConfig;
+import io.derain.pipeline.kafka.KafkaSourceSettings;
+import io.derain.pipeline.kafka.TopicCheck;
 import io.derain.pipeline.kafka.KafkaUrl;
 import io.derain.pipeline.kafka.audit.CameraAudit;
 import io.derain.pipeline.kafka.audit.TopicAudit;
@@ -52,6 +54,9 @@ final class AuditCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), output + ": must be on the input's cluster (" + in.bootstrapServers() + ")");
         }
         KafkaClientConfig client = kafkaConfig == null ? KafkaClientConfig.of(in) : KafkaClientConfig.of(in, kafkaConfig);
+        // A missing broker or topic within the connect timeout, as run and worker say it, not after a read timeout.
+        TopicCheck.describe(client, KafkaSourceSettings.DEFAULT_CONNECT_TIMEOUT, false);
+        TopicCheck.describe(client.forTopic(out.topic()), KafkaSourceSettings.DEFAULT_CONNECT_TIMEOUT, false);
         TopicAudit.Report report = TopicAudit.run(client, out.topic(), dlq, timeout);
         PrintWriter w = spec.commandLine().getOut();
         w.printf("derain audit: %s -> %s%s%n", report.input(), report.output(), dlq == null ? "" : " (dead letters: " + dlq + ")");
