@@ -75,16 +75,19 @@ public final class StreamPublishSink implements FrameSink {
      * {@code rw_timeout} of FFmpeg's I/O layer.
      */
     static String ioTimeoutOption(String url) {
-        String scheme = url.substring(0, Math.max(0, url.indexOf("://"))).toLowerCase(Locale.ROOT);
-        return switch (scheme) {
+        return switch (scheme(url)) {
             case "rtsp", "rtsps", "srt", "udp", "tcp" -> "timeout";
             default -> "rw_timeout";
         };
     }
 
+    private static String scheme(String url) {
+        return url.substring(0, Math.max(0, url.indexOf("://"))).toLowerCase(Locale.ROOT);
+    }
+
     /** The container FFmpeg muxes into for a URL's scheme. */
     static String muxer(String url) {
-        String scheme = url.substring(0, Math.max(0, url.indexOf("://"))).toLowerCase(Locale.ROOT);
+        String scheme = scheme(url);
         return switch (scheme) {
             case "rtsp", "rtsps" -> "rtsp";
             case "rtmp", "rtmps" -> "flv";

@@ -83,7 +83,8 @@ public final class ImageFileCheck {
         return null;
     }
 
-    private static long u32(byte[] v, int at) {
+    /** A PNG's big-endian unsigned 32-bit field. */
+    static long u32(byte[] v, int at) {
         return (long) (v[at] & 0xff) << 24 | (v[at + 1] & 0xff) << 16 | (v[at + 2] & 0xff) << 8 | (v[at + 3] & 0xff);
     }
 

@@ -24,7 +24,7 @@ final class PngImageData {
         byte[] out = new byte[1 << 16];
         try {
             for (int pos = 8; pos + 12 <= png.length; ) {
-                int length = (int) u32(png, pos);
+                int length = (int) ImageFileCheck.u32(png, pos);
                 String type = new String(png, pos + 4, 4, StandardCharsets.ISO_8859_1);
                 if (type.equals("IHDR") && length >= 13) {
                     rows = new Rows(png, pos + 8);
@@ -53,10 +53,6 @@ final class PngImageData {
         }
     }
 
-    private static long u32(byte[] v, int at) {
-        return (long) (v[at] & 0xff) << 24 | (v[at + 1] & 0xff) << 16 | (v[at + 2] & 0xff) << 8 | (v[at + 3] & 0xff);
-    }
-
     /** Walks the rows of the image (pass by pass when interlaced) as inflated bytes arrive. */
     private static final class Rows {
         private final long width;
@@ -68,8 +64,8 @@ final class PngImageData {
         private long row;
 
         Rows(byte[] png, int ihdr) {
-            width = u32(png, ihdr);
-            height = u32(png, ihdr + 4);
+            width = ImageFileCheck.u32(png, ihdr);
+            height = ImageFileCheck.u32(png, ihdr + 4);
             int channels = switch (png[ihdr + 9] & 0xff) {
                 case 2 -> 3;
                 case 4 -> 2;

@@ -32,7 +32,8 @@ final class WorkerClients {
                 Map.of(ConsumerConfig.GROUP_ID_CONFIG, s.groupId(),
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, deserializer, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, deserializer));
+                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, deserializer,
+                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, deserializer));
     }
 
     static Properties producerProperties(WorkerSettings s) {
@@ -45,7 +46,8 @@ final class WorkerClients {
                 Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, s.transactionalId(),
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                         ProducerConfig.ACKS_CONFIG, "all",
-                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, serializer, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, serializer));
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, serializer,
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, serializer));
     }
 
     /**
