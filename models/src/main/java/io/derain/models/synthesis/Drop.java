@@ -24,7 +24,7 @@ public final class Drop {
     private double travelled;
 
     /**
-     * @param look      {@link RainStyle#LENS} or {@link RainStyle#WINDSHIELD}
+     * @param look      {@link RainStyle#LENS}, {@link RainStyle#WINDSHIELD} or {@link RainStyle#OPTICAL}
      * @param thickness relative dome height (about 1); thicker drops bend light more
      * @param aspect    vertical over horizontal extent of the lobes
      */

@@ -7,7 +7,12 @@ public enum RainStyle {
     /** Drops on a windshield in focus: sharp edges, dark rims, a specular highlight. */
     WINDSHIELD,
     /** Both kinds at once; each drop is drawn as one of the two looks. */
-    MIXED;
+    MIXED,
+    /**
+     * Physically based: drops as spherical caps on a glass plane, traced per pixel and defocused by the lens
+     * ({@link OpticalRenderer}); the glass is a {@link GlassSetup}.
+     */
+    OPTICAL;
 
     /** Whether a drop of this frame style may be drawn with the given single look. */
     boolean includes(RainStyle look) {

@@ -3,7 +3,6 @@ package io.derain.models.synthesis;
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REFLECT_101;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC4;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
@@ -12,7 +11,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.remap;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.nio.ByteBuffer;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
@@ -36,7 +34,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  *
  * <p>All buffers and Mats are allocated for the first frame of a size and reused; not thread-safe.
  */
-public final class RaindropRenderer implements AutoCloseable {
+public final class RaindropRenderer implements DropRenderer {
     /** Lens drops: how much of the refracted colour survives, and the scattered light added (levels). */
     private static final float LENS_CONTRAST = 0.72f;
     private static final float LENS_LIFT = 62f;
@@ -62,7 +60,6 @@ public final class RaindropRenderer implements AutoCloseable {
     private final Mat lensSource = new Mat();
     private final Mat premultipliedMat = new Mat();
     private final Mat blurredMat = new Mat();
-    private final Mat wrapped = new Mat();
     private FloatPointer premultipliedData;
     private FloatPointer premultipliedHalfData;
     private float[] premultipliedHalf;
@@ -73,8 +70,6 @@ public final class RaindropRenderer implements AutoCloseable {
     private Size defocusKernel = new Size(1, 1);
     private final Point anchor = new Point(-1, -1);
     private final Size sourceBlur = new Size(3, 3);
-    private byte[] maskBytes;
-    private byte[] coverageBytes;
     private GlassVeil veil;
     private RainStreaks streaks;
     private byte[] streakBytes = new byte[0];
@@ -87,6 +82,7 @@ public final class RaindropRenderer implements AutoCloseable {
      * The veil laid over every frame rendered from now on (null: none). With a veil every pixel is altered;
      * the mask and coverage still say where the drops are.
      */
+    @Override
     public void veil(GlassVeil newVeil) {
         this.veil = newVeil;
     }
@@ -95,6 +91,7 @@ public final class RaindropRenderer implements AutoCloseable {
      * Falling rain drawn into the scene behind the drops in every frame rendered from now on (null: none);
      * like the veil it alters pixels outside the drop mask.
      */
+    @Override
     public void streaks(RainStreaks newStreaks) {
         this.streaks = newStreaks;
     }
@@ -107,6 +104,7 @@ public final class RaindropRenderer implements AutoCloseable {
      * @param mask     receives width*height bytes, 255 on drop pixels and 0 elsewhere; may be null
      * @param coverage receives width*height bytes of soft drop coverage (0..255); may be null
      */
+    @Override
     public void render(DropField field, ByteBuffer clean, int width, int height,
                        ByteBuffer rainy, ByteBuffer mask, ByteBuffer coverage) {
         prepare(field, width, height);
@@ -122,40 +120,6 @@ public final class RaindropRenderer implements AutoCloseable {
                        byte[] rainy, byte[] mask, byte[] coverage) {
         render(field, ByteBuffer.wrap(clean), width, height, ByteBuffer.wrap(rainy),
                 mask == null ? null : ByteBuffer.wrap(mask), coverage == null ? null : ByteBuffer.wrap(coverage));
-    }
-
-    /**
-     * Renders a CV_8UC3 BGR frame. {@code rainy}, {@code mask} (CV_8UC1, 0/255) and {@code coverage}
-     * (CV_8UC1) are (re)allocated to the frame size when needed; {@code rainy} may be {@code clean};
-     * mask and coverage may be null.
-     */
-    public void render(DropField field, Mat clean, Mat rainy, Mat mask, Mat coverage) {
-        if (clean.type() != CV_8UC3) throw new IllegalArgumentException("expected an 8-bit BGR frame");
-        prepare(field, clean.cols(), clean.rows());
-        Mat source = clean;
-        if (!clean.isContinuous()) {
-            clean.copyTo(wrapped);
-            source = wrapped;
-        }
-        source.data().get(scene, 0, scene.length);
-        compose(field);
-        rainy.create(height, width, CV_8UC3);
-        putContinuous(rainy, out);
-        if (mask != null) {
-            mask.create(height, width, CV_8UC1);
-            writeMask(ByteBuffer.wrap(maskBytes));
-            putContinuous(mask, maskBytes);
-        }
-        if (coverage != null) {
-            coverage.create(height, width, CV_8UC1);
-            writeCoverage(ByteBuffer.wrap(coverageBytes));
-            putContinuous(coverage, coverageBytes);
-        }
-    }
-
-    private static void putContinuous(Mat target, byte[] data) {
-        if (!target.isContinuous()) throw new IllegalArgumentException("output Mats must be continuous");
-        target.data().put(data, 0, data.length);
     }
 
     private void prepare(DropField field, int w, int h) {
@@ -184,8 +148,6 @@ public final class RaindropRenderer implements AutoCloseable {
         premultiplied = new float[n * 4];
         premultipliedHalf = new float[hw * hh * 4];
         coverage = new float[n];
-        maskBytes = new byte[n];
-        coverageBytes = new byte[n];
         sceneMat.create(h, w, CV_8UC3);
         premultipliedMat.create(h, w, CV_32FC4);
         premultipliedHalfMat.create(hh, hw, CV_32FC4);
@@ -295,6 +257,7 @@ public final class RaindropRenderer implements AutoCloseable {
      * Sets {@code mask} (width*height bytes) to 255 where the last frame rendered got a streak, leaving its other
      * bytes as they are: a mask of drops becomes one of all the rain the frame shows. Nothing without streaks.
      */
+    @Override
     public void markStreaks(ByteBuffer mask) {
         if (streaks == null) return;
         for (int i = 0, n = width * height; i < n; i++) if (streakBytes[i] != 0) mask.put(i, (byte) 255);
@@ -326,7 +289,7 @@ public final class RaindropRenderer implements AutoCloseable {
     public void close() {
         closeQuietly(premultipliedData, premultipliedHalfData, lensTarget, shieldTarget);
         for (Mat m : new Mat[] {sceneMat, halfMat, quarterMat, lensSource,
-                premultipliedMat, premultipliedHalfMat, blurredMat, wrapped}) {
+                premultipliedMat, premultipliedHalfMat, blurredMat}) {
             m.close();
         }
         defocusKernel.close();

@@ -2,7 +2,10 @@ package io.derain.models.training;
 
 import io.derain.models.synthesis.DropField;
 import io.derain.models.synthesis.DropMask;
+import io.derain.models.synthesis.DropRenderer;
+import io.derain.models.synthesis.GlassSetup;
 import io.derain.models.synthesis.GlassVeil;
+import io.derain.models.synthesis.OpticalRenderer;
 import io.derain.models.synthesis.RainStreaks;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainStyle;
@@ -32,7 +35,9 @@ public final class SyntheticPairs implements SampleSource {
     private final double maxVeil;
     private double maxStreaks;
     private double smallestDropScale = 1;
-    private final Map<RainStyle, RaindropRenderer> renderers = new EnumMap<>(RainStyle.class);
+    private final Map<RainStyle, DropRenderer> renderers = new EnumMap<>(RainStyle.class);
+    private final OpticalRenderer optical;
+    private DropRenders drops = DropRenders.HEURISTIC;
     private final Map<RainStyle, RainSettings> settings = new EnumMap<>(RainStyle.class);
     private ByteBuffer rainy = ByteBuffer.allocateDirect(0);
     private ByteBuffer mask = ByteBuffer.allocateDirect(0);
@@ -66,6 +71,15 @@ public final class SyntheticPairs implements SampleSource {
             settings.put(style, RainSettings.defaults(style));
             renderers.put(style, new RaindropRenderer(settings.get(style)));
         }
+        settings.put(RainStyle.OPTICAL, RainSettings.defaults(RainStyle.OPTICAL));
+        optical = new OpticalRenderer(settings.get(RainStyle.OPTICAL), GlassSetup.ANY, seed);
+        renderers.put(RainStyle.OPTICAL, optical);
+    }
+
+    /** Which renderer draws the samples' drops (default: the heuristic looks). */
+    public SyntheticPairs withDrops(DropRenders renders) {
+        this.drops = renders;
+        return this;
     }
 
     /**
@@ -108,9 +122,13 @@ public final class SyntheticPairs implements SampleSource {
             SplittableRandom colours = new SplittableRandom(~sampleSeed);
             ByteBuffer clean = jitter == null || colours.nextBoolean() ? image.pixels() : jitter(image, colours);
             RainStyle style = rng.nextBoolean() ? RainStyle.LENS : RainStyle.WINDSHIELD;
+            // A stream of its own, so heuristic-only runs draw exactly what they drew before the optical renderer.
+            SplittableRandom glassRng = new SplittableRandom(sampleSeed * 0x94D049BB133111EBL + 0x4F);
+            if (drops == DropRenders.OPTICAL || (drops == DropRenders.BOTH && glassRng.nextBoolean())) style = RainStyle.OPTICAL;
             // Vary density from light to heavy so the model also learns to leave dry areas alone.
             RainSettings s = settings.get(style);
             s = s.withCoverage(s.coverage() * (0.3 + 1.2 * rng.nextDouble()));
+            if (style == RainStyle.OPTICAL) s = onRandomGlass(s, glassRng);
             s = smaller(s, sampleSeed);
             render(image, clean, style, s, rng.nextLong(), veil(sampleSeed), streaks(sampleSeed));
             int x = rng.nextInt(image.width() - crop + 1), y = rng.nextInt(image.height() - crop + 1);
@@ -149,6 +167,16 @@ public final class SyntheticPairs implements SampleSource {
         return this;
     }
 
+    /**
+     * Domain randomisation for optical drops: glass of either kind, drop sizes from 0.6 to 2 times the measured
+     * ones (log-uniform; the real photos range from fine drizzle to large defocused drops).
+     */
+    private RainSettings onRandomGlass(RainSettings s, SplittableRandom rng) {
+        optical.glass(GlassSetup.ANY.draw(rng));
+        double k = Math.exp(Math.log(0.6) + (Math.log(2.0) - Math.log(0.6)) * rng.nextDouble());
+        return s.withRadii(s.minRadius() * k, s.maxRadius() * k);
+    }
+
     /** This sample's drop sizes, from a stream of their own (runs at scale 1 draw what they drew before). */
     private RainSettings smaller(RainSettings s, long sampleSeed) {
         if (smallestDropScale >= 1) return s;
@@ -184,7 +212,7 @@ public final class SyntheticPairs implements SampleSource {
         }
         DropField field = new DropField(s, fieldSeed);
         field.step(image.width(), image.height());
-        RaindropRenderer renderer = renderers.get(style);
+        DropRenderer renderer = renderers.get(style);
         renderer.veil(veil);
         renderer.streaks(streaks);
         renderer.render(field, clean, image.width(), image.height(), rainy, null, coverage);
@@ -220,6 +248,6 @@ public final class SyntheticPairs implements SampleSource {
 
     @Override
     public void close() {
-        renderers.values().forEach(RaindropRenderer::close);
+        renderers.values().forEach(DropRenderer::close);
     }
 }

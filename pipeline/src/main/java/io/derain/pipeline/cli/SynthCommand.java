@@ -2,6 +2,7 @@ package io.derain.pipeline.cli;
 
 import io.derain.models.SettingsException;
 import io.derain.models.synthesis.DropMask;
+import io.derain.models.synthesis.GlassSetup;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainStyle;
 import io.derain.pipeline.runtime.JobReport;
@@ -52,14 +53,21 @@ final class SynthCommand implements Callable<Integer> {
             description = "Random seed of the rain (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--style", paramLabel = "lens|windshield|mixed", defaultValue = "mixed",
-            description = "Look of the drops: lens (soft, out of focus), windshield (sharp, in focus) or both "
-                    + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--style", paramLabel = "lens|windshield|mixed|optical", defaultValue = "mixed",
+            description = "Look of the drops: lens (soft, out of focus), windshield (sharp, in focus) or both, the "
+                    + "heuristic looks; or optical: spherical caps on glass, ray traced and defocused by the lens "
+                    + "(see --glass) (default: ${DEFAULT-VALUE}).")
     String style;
+
+    @Option(names = "--glass", paramLabel = "plate|windshield|any", defaultValue = "any",
+            description = "With --style optical: the glass, one geometry drawn per job from measured ranges: plate (a "
+                    + "camera focused on the scene behind a glass plate a few cm away, as in Qian et al.'s photos), "
+                    + "windshield (a wide-angle dashcam behind tilted glass) or any (either; default).")
+    String glass;
 
     @Option(names = "--density", paramLabel = "D",
             description = "Fraction of the frame area the drops aim to cover, 0..0.9 (0.1 light, 0.2 moderate, "
-                    + "0.5 heavy rain); default per style: lens 0.30, windshield 0.16, mixed 0.24.")
+                    + "0.5 heavy rain); default per style: lens 0.30, windshield 0.16, mixed 0.24, optical 0.20.")
     Double density;
 
     @Option(names = "--from", paramLabel = "SECONDS",
@@ -79,8 +87,8 @@ final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--veil", paramLabel = "V",
             description = "Strength of the wet-glass veil over the whole frame (0..0.9: the haze and loss of "
-                    + "contrast of wet glass; 0 none; default per style: lens 0.18, windshield 0.08, mixed 0.14; "
-                    + "none with --mask altered).")
+                    + "contrast of wet glass; 0 none; default per style: lens 0.18, windshield 0.08, mixed 0.14, "
+                    + "optical 0.12; none with --mask altered).")
     Double veil;
 
     @Option(names = "--streaks", paramLabel = "D", defaultValue = "0",
@@ -100,13 +108,14 @@ final class SynthCommand implements Callable<Integer> {
         TimeWindow window = window();
         PrintWriter err = spec.commandLine().getErr();
         try (FrameSource windowed = WindowedSource.of(Sources.open(input), window);
-             RainOperator rain = new RainOperator(settings, seed, DropMask.parse(mask));
+             RainOperator rain = new RainOperator(settings, seed, glassSetup(settings), DropMask.parse(mask));
              SynthesisSink sink = SynthesisSinks.open(output, windowed.info(), overwrite);
              ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null)) {
             // The tap sees each frame before the rain is drawn on it in place: the clean half of a pair.
             FrameSource source = new TappedSource(windowed, sink::writeClean);
             JobReport report = new StagedPipeline(source, rain, sink).run(quiet ? ProgressListener.NONE : progress);
             if (!quiet) {
+                if (rain.glass() != null) err.println("derain synth: glass " + rain.glass().describe());
                 String masks = sink instanceof RainyVideoSink ? " (masks in " + RainyVideoSink.masksDirectory(output) + ")" : "";
                 err.printf(Locale.ROOT, "derain synth: wrote %s%s: %d frames of %s rain (density %.2f, veil %.2f, streaks %.2f, seed %d) in %.1f s%n",
                         output, masks, report.frames(), settings.style().name().toLowerCase(Locale.ROOT),
@@ -122,7 +131,7 @@ final class SynthCommand implements Callable<Integer> {
         try {
             look = RainStyle.valueOf(style.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new SettingsException("--style: expected lens, windshield or mixed, got '" + style + "'");
+            throw new SettingsException("--style: expected lens, windshield, mixed or optical, got '" + style + "'");
         }
         RainSettings settings = RainSettings.defaults(look);
         if (density != null) {
@@ -149,6 +158,19 @@ final class SynthCommand implements Callable<Integer> {
             settings = settings.withVeil(0);
         }
         return settings;
+    }
+
+    private GlassSetup glassSetup(RainSettings settings) {
+        GlassSetup setup;
+        try {
+            setup = GlassSetup.parse(glass);
+        } catch (SettingsException e) {
+            throw new SettingsException("--" + e.getMessage());
+        }
+        if (settings.style() != RainStyle.OPTICAL && setup != GlassSetup.ANY) {
+            throw new SettingsException("--glass applies to --style optical only");
+        }
+        return setup;
     }
 
     private TimeWindow window() {

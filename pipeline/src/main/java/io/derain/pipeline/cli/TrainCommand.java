@@ -7,6 +7,7 @@ import io.derain.models.restore.ModelCatalog;
 import io.derain.models.runtime.Natives;
 import io.derain.models.training.AdversarialTraining;
 import io.derain.models.training.CleanImage;
+import io.derain.models.training.DropRenders;
 import io.derain.models.training.SyntheticPairs;
 import io.derain.models.training.Trainer;
 import io.derain.models.training.TrainingCheckpoint;
@@ -71,6 +72,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "the same coverage (real drops are 2-3x smaller than the styles' at the median; default "
                     + "${DEFAULT-VALUE}: the styles' sizes).") double dropScale;
 
+    @Option(names = "--drops", defaultValue = "heuristic", paramLabel = "heuristic|optical|both",
+            description = "Which renderer draws the training drops: heuristic (the lens and windshield looks), optical "
+                    + "(spherical caps on randomly drawn glass, ray traced and defocused: synth --style optical) or both, "
+                    + "half the samples each (default ${DEFAULT-VALUE}; give it again with --resume).") String drops;
+
     @Option(names = "--streaks", defaultValue = "0", paramLabel = "D",
             description = "Also falling-rain streaks of a density up to D (0..0.3) in half the samples, for the "
                     + "model to remove with the drops (default ${DEFAULT-VALUE}: none).") double streaks;
@@ -119,7 +125,8 @@ final class TrainCommand implements Callable<Integer> {
                     + ", " + images.size() + " frames");
             notes.put("training.settings", settings + (colorJitter ? ", colour jitter" : "")
                     + (veil > 0 ? ", veil up to " + veil : "") + (streaks > 0 ? ", streaks up to " + streaks : "")
-                    + (dropScale < 1 ? ", drops down to " + dropScale + "x in half the samples" : ""));
+                    + (dropScale < 1 ? ", drops down to " + dropScale + "x in half the samples" : "")
+                    + ", " + dropRenders().name().toLowerCase(java.util.Locale.ROOT) + " drops");
             if (exportSamples > 0) {
                 try (SyntheticPairs data = pairs(images)) {
                     new SampleExport(output, 95).write(data, exportSamples, crop, log);
@@ -140,7 +147,16 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The training draw, for training and for the export alike (so an export holds what training sees). */
     private SyntheticPairs pairs(List<CleanImage> images) {
-        return new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks).withSmallerDrops(dropScale);
+        return new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks).withSmallerDrops(dropScale)
+                .withDrops(dropRenders());
+    }
+
+    private DropRenders dropRenders() {
+        try {
+            return DropRenders.parse(drops);
+        } catch (SettingsException e) {
+            throw new SettingsException("--drops: " + e.getMessage());
+        }
     }
 
     private void initialise(AttentiveGenerator generator, Consumer<String> log) {

@@ -1,6 +1,8 @@
 package io.derain.pipeline.synthesis;
 
 import io.derain.models.synthesis.DropMask;
+import io.derain.models.synthesis.GlassGeometry;
+import io.derain.models.synthesis.GlassSetup;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainSimulation;
 import io.derain.operators.FrameOperator;
@@ -18,8 +20,18 @@ public final class RainOperator implements FrameOperator {
     private final DropMask mask;
 
     public RainOperator(RainSettings settings, long seed, DropMask mask) {
-        this.simulation = new RainSimulation(settings, seed);
+        this(settings, seed, GlassSetup.ANY, mask);
+    }
+
+    /** @param glass the glass optical drops sit on (one geometry per job); ignored by the heuristic styles */
+    public RainOperator(RainSettings settings, long seed, GlassSetup glass, DropMask mask) {
+        this.simulation = new RainSimulation(settings, seed, glass);
         this.mask = mask;
+    }
+
+    /** The geometry optical drops are traced through; null for the heuristic styles. */
+    public GlassGeometry glass() {
+        return simulation.glass();
     }
 
     @Override

@@ -1,0 +1,54 @@
+package io.derain.models.synthesis;
+
+import io.derain.models.SettingsException;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Kinds of glass in front of a camera, each a range of {@link GlassGeometry} to draw from (domain
+ * randomisation over what the real material does not pin down). The ranges are those of published renderers
+ * ({@code ../shared/docs/raindrop-optics.md}), narrowed where the real material measured otherwise (README,
+ * "Drops that measure like real ones").
+ */
+public enum GlassSetup {
+    /**
+     * Qian et al.'s rig: a camera focused on the scene behind a glass plate a few centimetres away, parallel
+     * to the image plane; drops out of focus, soft-edged, with a sharp inverted view inside.
+     */
+    PLATE,
+    /** A dashcam behind a tilted windshield, focused on the road: wide angle, drops nearly in focus, dark rims. */
+    WINDSHIELD,
+    /** Either, drawn per job (or per training sample). */
+    ANY;
+
+    /** Draws one geometry of this kind. */
+    public GlassGeometry draw(SplittableRandom rng) {
+        GlassSetup kind = this == ANY ? (rng.nextBoolean() ? PLATE : WINDSHIELD) : this;
+        GlassGeometry.Builder b = GlassGeometry.builder().sceneDistance(between(rng, 4_000, 20_000));
+        if (kind == PLATE) {
+            double distance = between(rng, 20, 50);
+            // Qian's photos range from nearly sharp small drops to bokeh discs 40 px across at 720 wide: the blur
+            // circle at the glass is drawn log-uniformly from 1.5 to 32 px per 640 px of width, whatever the lens.
+            double fov = between(rng, 40, 70), blurPerWidth = Math.exp(between(rng, Math.log(1.5), Math.log(32))) / 640;
+            double focalOverWidth = 0.5 / Math.tan(Math.toRadians(fov) / 2);
+            return b.fieldOfView(fov).glassDistance(distance).tilt(between(rng, 0, 8))
+                    .aperture(blurPerWidth * distance / focalOverWidth)
+                    .contactAngles(between(rng, 20, 35), between(rng, 40, 60)).rimDarkness(between(rng, 0.3, 0.6)).build();
+        }
+        return b.fieldOfView(between(rng, 90, 130)).glassDistance(between(rng, 100, 600)).tilt(between(rng, 30, 60))
+                .aperture(between(rng, 0.3, 2.0))
+                .contactAngles(between(rng, 25, 40), between(rng, 45, 70)).rimDarkness(between(rng, 0.1, 0.4)).build();
+    }
+
+    private static double between(SplittableRandom rng, double lo, double hi) {
+        return lo + (hi - lo) * rng.nextDouble();
+    }
+
+    public static GlassSetup parse(String s) {
+        try {
+            return valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException("glass: expected plate, windshield or any, got '" + s + "'");
+        }
+    }
+}
