@@ -22,10 +22,14 @@ import java.util.Locale;
  * @param focusDistance    where the lens is focused, mm; {@link Double#POSITIVE_INFINITY} for the road
  * @param minContactAngle  smallest contact angle of a drop (τ; a dirty windshield low)
  * @param maxContactAngle  largest contact angle (a coated, clean one high); each drop gets one in between
- * @param rimDarkness      brightness of light totally reflected inside a drop, relative to the scene around it
+ * @param rimLight         brightness of what a pixel shows whose ray is totally reflected inside a drop, relative to the
+ *                         scene around the drop: below 1 the dark rims of drops before a dark interior, above 1 rims lit
+ *                         by a bright sky (0..2)
+ * @param haze             share of light a drop scatters instead of refracting (0..0.9): dirt and uneven water make
+ *                         real drops milky; they then show the airlight, the frame's mean lifted towards white
  */
 public record GlassGeometry(double fieldOfView, double glassDistance, double tilt, double sceneDistance, double aperture,
-                            double focusDistance, double minContactAngle, double maxContactAngle, double rimDarkness) {
+                            double focusDistance, double minContactAngle, double maxContactAngle, double rimLight, double haze) {
     /** Refractive index of water. */
     public static final double WATER = 1.333;
 
@@ -38,7 +42,8 @@ public record GlassGeometry(double fieldOfView, double glassDistance, double til
         require(focusDistance > 0, "focus distance must be positive: " + focusDistance);
         require(minContactAngle >= 10 && maxContactAngle <= 90 && minContactAngle <= maxContactAngle,
                 "contact angles must satisfy 10 <= min <= max <= 90: " + minContactAngle + ", " + maxContactAngle);
-        require(rimDarkness >= 0 && rimDarkness <= 1, "rim darkness must be in [0, 1]: " + rimDarkness);
+        require(rimLight >= 0 && rimLight <= 2, "rim light must be in [0, 2]: " + rimLight);
+        require(haze >= 0 && haze <= 0.9, "haze must be in [0, 0.9]: " + haze);
     }
 
     private static void require(boolean ok, String message) {
@@ -60,8 +65,8 @@ public record GlassGeometry(double fieldOfView, double glassDistance, double til
 
     public String describe() {
         return String.format(Locale.ROOT, "fov %.0f°, glass %.0f mm tilted %.0f°, scene %.1f m, aperture %.2f mm, "
-                        + "contact %.0f-%.0f°, rim %.2f", fieldOfView, glassDistance, tilt, sceneDistance / 1000,
-                aperture, minContactAngle, maxContactAngle, rimDarkness);
+                        + "contact %.0f-%.0f°, rim light %.2f, haze %.2f", fieldOfView, glassDistance, tilt, sceneDistance / 1000,
+                aperture, minContactAngle, maxContactAngle, rimLight, haze);
     }
 
     public static Builder builder() { return new Builder(); }
@@ -69,7 +74,7 @@ public record GlassGeometry(double fieldOfView, double glassDistance, double til
     /** Defaults: a dashcam (120°) behind a windshield 300 mm away tilted 45°, focused on a road 10 m away. */
     public static final class Builder {
         private double fieldOfView = 120, glassDistance = 300, tilt = 45, sceneDistance = 10_000, aperture = 1.5;
-        private double focusDistance = Double.POSITIVE_INFINITY, minContactAngle = 30, maxContactAngle = 70, rimDarkness = 0.2;
+        private double focusDistance = Double.POSITIVE_INFINITY, minContactAngle = 30, maxContactAngle = 70, rimLight = 0.2, haze = 0;
 
         public Builder fieldOfView(double degrees) { this.fieldOfView = degrees; return this; }
         public Builder glassDistance(double mm) { this.glassDistance = mm; return this; }
@@ -78,11 +83,12 @@ public record GlassGeometry(double fieldOfView, double glassDistance, double til
         public Builder aperture(double mm) { this.aperture = mm; return this; }
         public Builder focusDistance(double mm) { this.focusDistance = mm; return this; }
         public Builder contactAngles(double min, double max) { this.minContactAngle = min; this.maxContactAngle = max; return this; }
-        public Builder rimDarkness(double level) { this.rimDarkness = level; return this; }
+        public Builder rimLight(double level) { this.rimLight = level; return this; }
+        public Builder haze(double share) { this.haze = share; return this; }
 
         public GlassGeometry build() {
             return new GlassGeometry(fieldOfView, glassDistance, tilt, sceneDistance, aperture, focusDistance,
-                    minContactAngle, maxContactAngle, rimDarkness);
+                    minContactAngle, maxContactAngle, rimLight, haze);
         }
     }
 }

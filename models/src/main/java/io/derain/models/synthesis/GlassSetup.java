@@ -28,16 +28,16 @@ public enum GlassSetup {
         if (kind == PLATE) {
             double distance = between(rng, 20, 50);
             // Qian's photos range from nearly sharp small drops to bokeh discs 40 px across at 720 wide: the blur
-            // circle at the glass is drawn log-uniformly from 1.5 to 32 px per 640 px of width, whatever the lens.
-            double fov = between(rng, 40, 70), blurPerWidth = Math.exp(between(rng, Math.log(1.5), Math.log(32))) / 640;
+            // circle at the glass is drawn log-uniformly from 3 to 40 px per 640 px of width, whatever the lens.
+            double fov = between(rng, 40, 70), blurPerWidth = Math.exp(between(rng, Math.log(3), Math.log(40))) / 640;
             double focalOverWidth = 0.5 / Math.tan(Math.toRadians(fov) / 2);
             return b.fieldOfView(fov).glassDistance(distance).tilt(between(rng, 0, 8))
                     .aperture(blurPerWidth * distance / focalOverWidth)
-                    .contactAngles(between(rng, 20, 35), between(rng, 40, 60)).rimDarkness(between(rng, 0.3, 0.6)).build();
+                    .contactAngles(between(rng, 30, 45), between(rng, 50, 70)).rimLight(between(rng, 0.6, 1.4)).haze(between(rng, 0, 0.15)).build();
         }
         return b.fieldOfView(between(rng, 90, 130)).glassDistance(between(rng, 100, 600)).tilt(between(rng, 30, 60))
                 .aperture(between(rng, 0.3, 2.0))
-                .contactAngles(between(rng, 25, 40), between(rng, 45, 70)).rimDarkness(between(rng, 0.1, 0.4)).build();
+                .contactAngles(between(rng, 25, 40), between(rng, 45, 70)).rimLight(between(rng, 0.1, 0.4)).haze(0).build();
     }
 
     private static double between(SplittableRandom rng, double lo, double hi) {

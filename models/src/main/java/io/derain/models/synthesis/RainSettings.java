@@ -67,7 +67,7 @@ public record RainSettings(
             case MIXED -> new RainSettings(style, 0.24, 0.006, 0.055, 0.05, 0.0008, 0.011, 0.01, 0.25, 0.007, 0.04, 0.14, 0);
             // Sizes and density measured on real drops (README, "Drops that measure like real ones"); refraction
             // and defocus follow from the glass geometry, not from these settings.
-            case OPTICAL -> new RainSettings(style, 0.20, 0.0028, 0.030, 0.03, 0.0008, 0.010, 0.01, 0, 0, 0.04, 0.12, 0);
+            case OPTICAL -> new RainSettings(style, 0.35, 0.0038, 0.042, 0.03, 0.0008, 0.010, 0.01, 0, 0, 0.04, 0.12, 0);
         };
     }
 

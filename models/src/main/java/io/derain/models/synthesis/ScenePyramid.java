@@ -11,7 +11,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  * The clean scene at full, half, quarter ... size, so that a drop showing a strongly minified view of a wide
  * part of the scene samples a level whose pixels are as large as its own footprint (no aliasing sparkle).
  * Bilinear samples; coordinates outside the frame are mirrored (the drop looks past the frame's edge, and a
- * mirror is the least wrong guess at what is there). Buffers are reused for frames of one size.
+ * mirror is the least wrong guess at what is there), except above it, which fades into a sky: the top rows'
+ * colour lifted towards white (drops take in a wide cone, and real ones are bright with the sky's light). Buffers are reused for frames of one size.
  */
 final class ScenePyramid implements AutoCloseable {
     static final int LEVELS = 6;
@@ -23,6 +24,8 @@ final class ScenePyramid implements AutoCloseable {
     private final int[] heights = new int[LEVELS];
     /** Result of the last {@link #sample}: blue, green, red in levels 0..255. */
     float b, g, r;
+    /** What lies above the frame: the top rows' colour lifted towards white (the sky a wide drop view takes in). */
+    private final float[] sky = new float[3];
 
     ScenePyramid() {
         for (int l = 0; l < LEVELS; l++) mats[l] = new Mat();
@@ -36,6 +39,14 @@ final class ScenePyramid implements AutoCloseable {
         for (int l = 1; l < LEVELS; l++) {
             resize(mats[l - 1], mats[l], sizes[l], 0, 0, INTER_AREA);
             mats[l].data().get(pixels[l], 0, pixels[l].length);
+        }
+        int l = LEVELS - 1, w = widths[l];
+        byte[] top = pixels[l];
+        for (int c = 0; c < 3; c++) {
+            double sum = 0;
+            for (int x = 0; x < w; x++) sum += top[3 * x + c] & 0xff;
+            float mean = (float) (sum / w);
+            sky[c] = mean + 0.4f * (255 - mean);
         }
     }
 
@@ -64,12 +75,28 @@ final class ScenePyramid implements AutoCloseable {
         b = (p[a] & 0xff) * w00 + (p[bb] & 0xff) * w01 + (p[c] & 0xff) * w10 + (p[d] & 0xff) * w11;
         g = (p[a + 1] & 0xff) * w00 + (p[bb + 1] & 0xff) * w01 + (p[c + 1] & 0xff) * w10 + (p[d + 1] & 0xff) * w11;
         r = (p[a + 2] & 0xff) * w00 + (p[bb + 2] & 0xff) * w01 + (p[c + 2] & 0xff) * w10 + (p[d + 2] & 0xff) * w11;
+        if (y < 0) {
+            // Above the frame: towards the sky, fully a tenth of the frame's height up.
+            float t = (float) Math.min(1, -y / (0.1 * heights[0]));
+            b += t * (sky[0] - b);
+            g += t * (sky[1] - g);
+            r += t * (sky[2] - r);
+        }
     }
 
     /** Mean brightness (0..255) of the coarsest level around full-resolution (x, y). */
     float localMean(double x, double y) {
         sample(LEVELS - 1, x, y);
         return 0.114f * b + 0.587f * g + 0.299f * r;
+    }
+
+    /** Mean brightness (0..255) of the whole frame, from the coarsest level. */
+    float meanLuma() {
+        int l = LEVELS - 1, n = widths[l] * heights[l];
+        byte[] p = pixels[l];
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += 0.114 * (p[3 * i] & 0xff) + 0.587 * (p[3 * i + 1] & 0xff) + 0.299 * (p[3 * i + 2] & 0xff);
+        return (float) (sum / n);
     }
 
     /** Mirrors a coordinate into [0, n − 1] (reflect-101, repeated for coordinates far outside). */

@@ -14,7 +14,7 @@ class OpticalRendererTest {
 
     private static GlassGeometry.Builder plate() {
         return GlassGeometry.builder().fieldOfView(60).glassDistance(30).tilt(0).sceneDistance(10_000)
-                .contactAngles(50, 50).rimDarkness(0.1);
+                .contactAngles(50, 50).rimLight(0.1);
     }
 
     /** Renders one frame of a field of the default settings; returns rainy bytes and fills the mask. */
@@ -106,7 +106,7 @@ class OpticalRendererTest {
             assertTrue(plate.tilt() <= 8 && plate.glassDistance() <= 50, plate.describe());
             assertTrue(shield.tilt() >= 30 && shield.fieldOfView() >= 90, shield.describe());
             double blur = plate.blurDiameter(plate.glassDistance(), 640);
-            assertTrue(blur >= 1.4 && blur <= 33, "plate blur " + blur);
+            assertTrue(blur >= 2.9 && blur <= 40.5, "plate blur " + blur);
         }
     }
 

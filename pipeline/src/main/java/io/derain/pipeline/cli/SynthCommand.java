@@ -67,7 +67,7 @@ final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--density", paramLabel = "D",
             description = "Fraction of the frame area the drops aim to cover, 0..0.9 (0.1 light, 0.2 moderate, "
-                    + "0.5 heavy rain); default per style: lens 0.30, windshield 0.16, mixed 0.24, optical 0.20.")
+                    + "0.5 heavy rain); default per style: lens 0.30, windshield 0.16, mixed 0.24, optical 0.35.")
     Double density;
 
     @Option(names = "--from", paramLabel = "SECONDS",
