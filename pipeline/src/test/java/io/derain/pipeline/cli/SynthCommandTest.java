@@ -132,6 +132,35 @@ class SynthCommandTest {
     }
 
     @Test
+    void opticalDropsOnAGlassPlateAreRenderedWithAnExactMask() throws Exception {
+        Path out = tmp.resolve("optical");
+        CliRun run = synth(out, "--style", "optical", "--glass", "plate", "--mask", "altered", "--seed", "3");
+        assertEquals(0, run.exitCode(), run.err());
+        try (Mat rainy = imread(out.resolve("rainy/00000.png").toString(), IMREAD_UNCHANGED);
+             Mat clean = imread(out.resolve("clean/00000.png").toString(), IMREAD_UNCHANGED);
+             Mat mask = imread(out.resolve("mask/00000.png").toString(), IMREAD_UNCHANGED)) {
+            byte[] r = bytes(rainy), c = bytes(clean), m = bytes(mask);
+            int drops = 0;
+            for (int i = 0; i < m.length; i++) {
+                boolean changed = r[3 * i] != c[3 * i] || r[3 * i + 1] != c[3 * i + 1] || r[3 * i + 2] != c[3 * i + 2];
+                if (m[i] == 0) assertFalse(changed, "pixel " + i + " outside the mask differs");
+                else drops++;
+            }
+            assertTrue(drops > m.length / 50, "drops cover " + drops + " pixels");
+        }
+    }
+
+    @Test
+    void glassWithoutTheOpticalStyleIsBadInput() {
+        CliRun run = synth(tmp.resolve("no-glass"), "--glass", "plate");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--glass") && run.err().strip().lines().count() == 1, run.err());
+        CliRun bad = synth(tmp.resolve("bad-glass"), "--style", "optical", "--glass", "bathroom");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--glass") && bad.err().contains("bathroom"), bad.err());
+    }
+
+    @Test
     void existingOutputNeedsOverwrite() {
         CliRun run = synth(pairs);
         assertEquals(2, run.exitCode());
