@@ -2,7 +2,11 @@ package io.derain.models.synthesis;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC4;
+import static org.bytedeco.opencv.global.opencv_core.BORDER_REFLECT_101;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.filter2D;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -12,6 +16,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Physically based drops ({@code ../shared/docs/raindrop-optics.md}): every lobe of every {@link Drop} is a
@@ -48,7 +53,10 @@ public final class OpticalRenderer implements DropRenderer {
     private final ScenePyramid pyramid = new ScenePyramid();
     private final Mat layerMat = new Mat();
     private final Mat blurredMat = new Mat();
-    private final Mat[] kernels = new Mat[BLUR_STEPS.length];
+    /** Disc kernels per blur step and reduction (full, half, quarter resolution). */
+    private final Mat[] kernels = new Mat[BLUR_STEPS.length * 3];
+    private final Mat reducedMat = new Mat();
+    private final Mat reducedBlurMat = new Mat();
     private final Point anchor = new Point(-1, -1);
     private FloatPointer layerPointer;
     private FloatPointer blurredPointer;
@@ -237,10 +245,7 @@ public final class OpticalRenderer implements DropRenderer {
         for (int k = 0; k < lobeCount; k++) if (lobeStep[k] == step) drawLobe(k);
         FloatBuffer source = layer;
         if (step > 0) {
-            try (Rect box = new Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
-                 Mat from = new Mat(layerMat, box); Mat to = new Mat(blurredMat, box)) {
-                filter2D(from, to, -1, kernel(step), anchor, 0, org.bytedeco.opencv.global.opencv_core.BORDER_REFLECT_101);
-            }
+            blur(step, x0, y0, x1 - x0 + 1, y1 - y0 + 1);
             source = blurred;
         }
         for (int y = y0; y <= y1; y++) {
@@ -256,6 +261,26 @@ public final class OpticalRenderer implements DropRenderer {
                 }
                 // Leave the layer empty for the next step.
                 layer.put(4 * i, 0f).put(4 * i + 1, 0f).put(4 * i + 2, 0f).put(4 * i + 3, 0f);
+            }
+        }
+    }
+
+    /**
+     * Blurs the layer's box into the blurred layer with the step's disc. Wide discs are applied at a half or a
+     * quarter of the resolution (a defocused picture holds no detail finer than a fraction of its blur), which
+     * keeps a 36 px blur of a whole 960x540 frame at a few milliseconds.
+     */
+    private void blur(int step, int x, int y, int w, int h) {
+        int reduce = BLUR_STEPS[step] >= 16 ? 4 : BLUR_STEPS[step] >= 8 ? 2 : 1;
+        try (Rect box = new Rect(x, y, w, h); Mat from = new Mat(layerMat, box); Mat to = new Mat(blurredMat, box)) {
+            if (reduce == 1 || w < 4 * reduce || h < 4 * reduce) {
+                filter2D(from, to, -1, kernel(step, 1), anchor, 0, BORDER_REFLECT_101);
+                return;
+            }
+            try (Size small = new Size((w + reduce - 1) / reduce, (h + reduce - 1) / reduce); Size full = new Size(w, h)) {
+                resize(from, reducedMat, small, 0, 0, INTER_AREA);
+                filter2D(reducedMat, reducedBlurMat, -1, kernel(step, reduce), anchor, 0, BORDER_REFLECT_101);
+                resize(reducedBlurMat, to, full, 0, 0, INTER_LINEAR);
             }
         }
     }
@@ -376,10 +401,11 @@ public final class OpticalRenderer implements DropRenderer {
         return (byte) (x < 0 ? 0 : Math.min(x, 255));
     }
 
-    /** A disc of the step's diameter, its rim antialiased, summing to 1. */
-    private Mat kernel(int step) {
-        if (kernels[step] != null) return kernels[step];
-        double radius = BLUR_STEPS[step] / 2;
+    /** A disc of the step's diameter over {@code reduce}, its rim antialiased, summing to 1; cached. */
+    private Mat kernel(int step, int reduce) {
+        int slot = step * 3 + (reduce == 1 ? 0 : reduce == 2 ? 1 : 2);
+        if (kernels[slot] != null) return kernels[slot];
+        double radius = BLUR_STEPS[step] / 2 / reduce;
         int half = (int) Math.ceil(radius), size = 2 * half + 1;
         float[] k = new float[size * size];
         double sum = 0;
@@ -395,7 +421,7 @@ public final class OpticalRenderer implements DropRenderer {
         try (FloatPointer p = new FloatPointer(m.data())) {
             for (int i = 0; i < k.length; i++) p.put(i, (float) (k[i] / sum));
         }
-        kernels[step] = m;
+        kernels[slot] = m;
         return m;
     }
 
@@ -412,6 +438,8 @@ public final class OpticalRenderer implements DropRenderer {
         if (blurredPointer != null) blurredPointer.close();
         layerMat.close();
         blurredMat.close();
+        reducedMat.close();
+        reducedBlurMat.close();
         for (Mat k : kernels) if (k != null) k.close();
         anchor.close();
     }
