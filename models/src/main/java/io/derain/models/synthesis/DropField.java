@@ -33,6 +33,7 @@ public final class DropField {
     private boolean[] dead = new boolean[0];
     private double[] left = new double[0];
     private double[] right = new double[0];
+    private double[] reachY = new double[0];
     private long[] order = new long[0];
     private int width;
     private int height;
@@ -79,8 +80,13 @@ public final class DropField {
         frame = 0;
         drops.clear();
         random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + ((long) w << 32 | h));
-        while (coverageEstimate() < settings.coverage()) {
-            spawn(randomRadius());
+        // The estimate summed as drops land (it is what coverageEstimate() sums, in the same order): recomputing
+        // it per drop made a dense field of small drops quadratic in its drop count.
+        double area = 0, frameArea = (double) w * h;
+        while (area / frameArea < settings.coverage()) {
+            Drop d = spawn(randomRadius());
+            double r = d.radius();
+            area += Math.PI * r * r * d.aspect();
         }
         for (int i = 0; i < WARMUP_STEPS; i++) advance();
     }
@@ -156,6 +162,7 @@ public final class DropField {
             double e = d.extent();
             left[i] = d.x() - e;
             right[i] = d.x() + e;
+            reachY[i] = e;
             dead[i] = false;
             // Sortable key: left edge in 1/16 px (offset to stay positive), then the index.
             order[i] = ((long) ((left[i] + (1 << 20)) * 16) << 20) | i;
@@ -170,6 +177,9 @@ public final class DropField {
                 if (left[j] > right[i]) break;
                 if (dead[j]) continue;
                 Drop a = drops.get(i), b = drops.get(j);
+                // Far apart vertically: cannot touch (lobes lie within the extents; the reach scaled by an aspect
+                // of at most 1.3 is below 2.2 extents). Skips most pairs of a dense field of small drops.
+                if (Math.abs(a.y() - b.y()) > 2.2 * (reachY[i] + reachY[j])) continue;
                 if (a.look() != b.look() || !touching(a, b)) continue;
                 any = true;
                 if (b.volume() > a.volume()) {
@@ -193,6 +203,7 @@ public final class DropField {
         dead = new boolean[size];
         left = new double[size];
         right = new double[size];
+        reachY = new double[size];
         order = new long[size];
     }
 
@@ -214,7 +225,7 @@ public final class DropField {
                 || d.radius() < 0.5 * settings.minRadius() * height;
     }
 
-    private void spawn(double r) {
+    private Drop spawn(double r) {
         RainStyle look = settings.style() == RainStyle.MIXED
                 ? (random.nextBoolean() ? RainStyle.LENS : RainStyle.WINDSHIELD)
                 : settings.style();
@@ -231,6 +242,7 @@ public final class DropField {
         }
         d.scaleVolume(r * r * r / d.volume());
         drops.add(d);
+        return d;
     }
 
     private double randomRadius() {

@@ -46,6 +46,8 @@ public final class OpticalRenderer implements DropRenderer {
     private static final double[] BLUR_STEPS = {0, 1, 2, 3, 4.5, 6, 8, 11, 15, 20, 27, 36};
     /** Blurred alpha from which a pixel counts as half covered (rims and fringes are in the mask). */
     static final float FRINGE = 0.4f;
+    /** Side of the tiles a blur step visits. */
+    private static final int TILE = 16;
 
     private final RainSettings settings;
     private GlassGeometry glass;
@@ -70,6 +72,9 @@ public final class OpticalRenderer implements DropRenderer {
     private float[] accAlpha;
     private float[] capHeight;
     private float[] coverage;
+    private boolean[] tiles = new boolean[0];
+    private int tilesX;
+    private int tilesY;
     private byte[] streakBytes = new byte[0];
     private GlassVeil veil;
     private RainStreaks streaks;
@@ -152,6 +157,9 @@ public final class OpticalRenderer implements DropRenderer {
         capHeight = new float[n];
         coverage = new float[n];
         streakBytes = new byte[n];
+        tilesX = (w + TILE - 1) / TILE;
+        tilesY = (h + TILE - 1) / TILE;
+        tiles = new boolean[tilesX * tilesY];
         layerMat.create(h, w, CV_32FC4);
         blurredMat.create(h, w, CV_32FC4);
         if (layerPointer != null) layerPointer.close();
@@ -221,46 +229,76 @@ public final class OpticalRenderer implements DropRenderer {
         return best;
     }
 
-    /** Draws the lobes of one blur step sharp, blurs them together, and lays them over what is drawn. */
+    /**
+     * Draws the lobes of one blur step sharp, blurs them together, and lays them over what is drawn. Only the
+     * {@value #TILE}-pixel tiles the step's lobes (and their blur) reach are visited: drops on tilted glass spread
+     * each step over the whole frame but cover little of it.
+     */
     private void drawStep(int step) {
         int x0 = Integer.MAX_VALUE, y0 = Integer.MAX_VALUE, x1 = Integer.MIN_VALUE, y1 = Integer.MIN_VALUE;
         int reach = (int) Math.ceil(BLUR_STEPS[step] / 2) + 1;
+        Arrays.fill(tiles, false);
         boolean any = false;
         for (int k = 0; k < lobeCount; k++) {
             if (lobeStep[k] != step) continue;
-            any = true;
             double e = 1.4 * lobeR[k] + 2 + reach;
-            x0 = Math.min(x0, (int) Math.floor(lobeX[k] - e));
-            y0 = Math.min(y0, (int) Math.floor(lobeY[k] - e));
-            x1 = Math.max(x1, (int) Math.ceil(lobeX[k] + e));
-            y1 = Math.max(y1, (int) Math.ceil(lobeY[k] + e));
+            int ax = Math.max(0, (int) Math.floor(lobeX[k] - e)), ay = Math.max(0, (int) Math.floor(lobeY[k] - e));
+            int bx = Math.min(width - 1, (int) Math.ceil(lobeX[k] + e)), by = Math.min(height - 1, (int) Math.ceil(lobeY[k] + e));
+            if (ax > bx || ay > by) continue;
+            any = true;
+            x0 = Math.min(x0, ax);
+            y0 = Math.min(y0, ay);
+            x1 = Math.max(x1, bx);
+            y1 = Math.max(y1, by);
+            for (int ty = ay / TILE; ty <= by / TILE; ty++) {
+                for (int tx = ax / TILE; tx <= bx / TILE; tx++) tiles[ty * tilesX + tx] = true;
+            }
         }
         if (!any) return;
-        x0 = Math.max(0, x0);
-        y0 = Math.max(0, y0);
-        x1 = Math.min(width - 1, x1);
-        y1 = Math.min(height - 1, y1);
-        if (x0 > x1 || y0 > y1) return;
-        for (int y = y0; y <= y1; y++) Arrays.fill(capHeight, y * width + x0, y * width + x1 + 1, Float.NEGATIVE_INFINITY);
+        forEachTile((from, to, y) -> Arrays.fill(capHeight, y * width + from, y * width + to, Float.NEGATIVE_INFINITY));
         for (int k = 0; k < lobeCount; k++) if (lobeStep[k] == step) drawLobe(k);
         FloatBuffer source = layer;
         if (step > 0) {
             blur(step, x0, y0, x1 - x0 + 1, y1 - y0 + 1);
             source = blurred;
         }
-        for (int y = y0; y <= y1; y++) {
-            for (int x = x0, i = y * width + x0; x <= x1; x++, i++) {
-                float a = source.get(4 * i + 3);
+        FloatBuffer drawn = source;
+        forEachTile((from, to, y) -> {
+            for (int i = y * width + from, end = y * width + to; i < end; i++) {
+                float a = drawn.get(4 * i + 3);
                 if (a > 1e-4f) {
                     float keep = 1 - a;
                     int c = 3 * i;
-                    accColour[c] = source.get(4 * i) + keep * accColour[c];
-                    accColour[c + 1] = source.get(4 * i + 1) + keep * accColour[c + 1];
-                    accColour[c + 2] = source.get(4 * i + 2) + keep * accColour[c + 2];
+                    accColour[c] = drawn.get(4 * i) + keep * accColour[c];
+                    accColour[c + 1] = drawn.get(4 * i + 1) + keep * accColour[c + 1];
+                    accColour[c + 2] = drawn.get(4 * i + 2) + keep * accColour[c + 2];
                     accAlpha[i] = Math.min(1f, a + keep * accAlpha[i]);
                 }
                 // Leave the layer empty for the next step.
                 layer.put(4 * i, 0f).put(4 * i + 1, 0f).put(4 * i + 2, 0f).put(4 * i + 3, 0f);
+            }
+        });
+    }
+
+    /** A run of pixels [from, to) of row y inside a marked tile. */
+    @FunctionalInterface
+    private interface RowSpan {
+        void visit(int from, int to, int y);
+    }
+
+    /** Visits every marked tile's rows, merging horizontally adjacent tiles into one span. */
+    private void forEachTile(RowSpan span) {
+        for (int ty = 0; ty < tilesY; ty++) {
+            int tx = 0;
+            while (tx < tilesX) {
+                if (!tiles[ty * tilesX + tx]) {
+                    tx++;
+                    continue;
+                }
+                int start = tx;
+                while (tx < tilesX && tiles[ty * tilesX + tx]) tx++;
+                int from = start * TILE, to = Math.min(width, tx * TILE);
+                for (int y = ty * TILE, yEnd = Math.min(height, (ty + 1) * TILE); y < yEnd; y++) span.visit(from, to, y);
             }
         }
     }
