@@ -75,6 +75,8 @@ public final class OpticalRenderer implements DropRenderer {
     private boolean[] tiles = new boolean[0];
     private int tilesX;
     private int tilesY;
+    /** The current blur step's box (inclusive). */
+    private int boxX0, boxX1, boxY0, boxY1;
     private byte[] streakBytes = new byte[0];
     private GlassVeil veil;
     private RainStreaks streaks;
@@ -255,6 +257,11 @@ public final class OpticalRenderer implements DropRenderer {
             }
         }
         if (!any) return;
+        // Spans are clipped to the step's box: the blur writes that box only.
+        boxX0 = x0;
+        boxX1 = x1;
+        boxY0 = y0;
+        boxY1 = y1;
         forEachTile((from, to, y) -> Arrays.fill(capHeight, y * width + from, y * width + to, Float.NEGATIVE_INFINITY));
         for (int k = 0; k < lobeCount; k++) if (lobeStep[k] == step) drawLobe(k);
         FloatBuffer source = layer;
@@ -297,8 +304,9 @@ public final class OpticalRenderer implements DropRenderer {
                 }
                 int start = tx;
                 while (tx < tilesX && tiles[ty * tilesX + tx]) tx++;
-                int from = start * TILE, to = Math.min(width, tx * TILE);
-                for (int y = ty * TILE, yEnd = Math.min(height, (ty + 1) * TILE); y < yEnd; y++) span.visit(from, to, y);
+                int from = Math.max(boxX0, start * TILE), to = Math.min(boxX1 + 1, tx * TILE);
+                int yEnd = Math.min(boxY1 + 1, (ty + 1) * TILE);
+                for (int y = Math.max(boxY0, ty * TILE); y < yEnd; y++) span.visit(from, to, y);
             }
         }
     }
