@@ -83,6 +83,32 @@ class OpticalRendererTest {
     }
 
     @Test
+    void theMaskHoldsWhatVisiblyChangedRimsAndDefocusedFringesIncluded() {
+        byte[] clean = TestScenes.drawn(W, H);
+        for (GlassGeometry glass : new GlassGeometry[] {plate().aperture(0).contactAngles(70, 70).build(), plate().aperture(0.9).build()}) {
+            byte[] mask = new byte[W * H];
+            DropField field = new DropField(RAIN, 9);
+            field.step(W, H);
+            byte[] rainy = new byte[clean.length];
+            try (OpticalRenderer renderer = new OpticalRenderer(RAIN, glass)) {
+                renderer.render(field, ByteBuffer.wrap(clean), W, H, ByteBuffer.wrap(rainy), null, ByteBuffer.wrap(mask));
+            }
+            // The attention target, as training makes it from the coverage.
+            DropMask.DROPS.fromCoverage(ByteBuffer.wrap(mask), ByteBuffer.wrap(mask), W * H);
+            int visible = 0, covered = 0;
+            for (int i = 0; i < W * H; i++) {
+                int d = 0;
+                for (int c = 0; c < 3; c++) d = Math.max(d, Math.abs((rainy[3 * i + c] & 0xff) - (clean[3 * i + c] & 0xff)));
+                if (d < 20) continue;
+                visible++;
+                if (mask[i] != 0) covered++;
+            }
+            assertTrue(covered > 0.97 * visible, glass.describe() + ": the mask holds " + covered + " of " + visible
+                    + " pixels changed by 20 levels or more");
+        }
+    }
+
+    @Test
     void theSameGlassSeedAndFieldGiveTheSameFrame() {
         byte[] clean = TestScenes.drawn(W, H);
         DropField a = new DropField(RAIN, 4), b = new DropField(RAIN, 4);
