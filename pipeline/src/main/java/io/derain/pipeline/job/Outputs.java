@@ -1,14 +1,10 @@
-package io.derain.pipeline.cli;
+package io.derain.pipeline.job;
 
 import io.derain.pipeline.InputException;
-import io.derain.pipeline.kafka.FrameEncoding;
-import io.derain.pipeline.kafka.KafkaClientConfig;
 import io.derain.pipeline.kafka.KafkaFrameSink;
 import io.derain.pipeline.kafka.KafkaSinkSettings;
 import io.derain.pipeline.kafka.KafkaUrl;
-import io.derain.pipeline.kafka.ModelStamp;
 import io.derain.pipeline.live.CameraSettings;
-import io.derain.pipeline.live.ReconnectPolicy;
 import io.derain.pipeline.live.StreamPublishSink;
 import io.derain.pipeline.sink.FrameSink;
 import io.derain.pipeline.sink.SegmentedVideoSink;
@@ -16,41 +12,39 @@ import io.derain.pipeline.sink.Sinks;
 import io.derain.pipeline.source.SourceInfo;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Opens the sink an OUTPUT argument names: a Kafka topic, a stream URL to publish to, rolling segments, or a
- * file or directory.
+ * Opens the sink an output string names: a Kafka topic, a stream URL to publish to, rolling segments, or a
+ * file or directory. The caller owns what it returns.
  */
 final class Outputs {
     private Outputs() {}
 
-    /** What a Kafka output needs beyond the path: its client, the camera key, the encoding and the model. */
-    record KafkaTarget(KafkaClientConfig client, String camera, FrameEncoding encoding, ModelStamp model) {}
-
-    static FrameSink open(String output, Duration segment, SourceInfo info, boolean overwrite, ReconnectPolicy reconnect,
-                          Consumer<String> events, java.util.function.Supplier<KafkaTarget> kafka) throws IOException {
+    /**
+     * @param info  what will be written (size and rate after preview and thinning)
+     * @param kafka the settings of a kafka:// output, asked for only then
+     */
+    static FrameSink open(JobSettings job, SourceInfo info, Supplier<KafkaSinkSettings> kafka) throws IOException {
+        String output = job.output();
         if (KafkaUrl.isKafkaUrl(output)) {
-            if (segment != null) throw new InputException(output + ": --segment records files, not a topic");
-            KafkaTarget t = kafka.get();
-            return KafkaFrameSink.open(KafkaSinkSettings.of(t.client()).withCamera(t.camera())
-                    .withEncoding(t.encoding()).withModel(t.model()));
+            if (job.segment() != null) throw new InputException(output + ": segments are files, not a topic");
+            return KafkaFrameSink.open(kafka.get());
         }
         if (CameraSettings.isStreamUrl(output)) {
-            if (segment != null) throw new InputException(output + ": --segment records files, not a stream");
+            if (job.segment() != null) throw new InputException(output + ": segments are files, not a stream");
             if (info.frameRate() <= 0) throw new InputException(output + ": still images cannot be streamed");
             try {
-                return new StreamPublishSink(output, info, reconnect, events);
+                return new StreamPublishSink(output, info, job.reconnect(), job.events());
             } catch (IllegalArgumentException e) {
                 throw new InputException(e.getMessage(), e);
             }
         }
         Path path = Path.of(output);
-        if (segment != null) {
+        if (job.segment() != null) {
             if (info.frameRate() <= 0) throw new InputException(output + ": still images cannot be recorded in segments");
-            return SegmentedVideoSink.open(path, segment, info, overwrite);
+            return SegmentedVideoSink.open(path, job.segment(), info, job.overwrite());
         }
-        return Sinks.open(path, info, overwrite);
+        return Sinks.open(path, info, job.overwrite());
     }
 }

@@ -1,0 +1,222 @@
+package io.derain.pipeline.job;
+
+import io.derain.models.SettingsException;
+import io.derain.operators.temporal.TemporalSettings;
+import io.derain.pipeline.kafka.KafkaSinkSettings;
+import io.derain.pipeline.kafka.KafkaSourceSettings;
+import io.derain.pipeline.kafka.KafkaUrl;
+import io.derain.pipeline.live.CameraSettings;
+import io.derain.pipeline.live.ReconnectPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * What a {@link DerainJob} reads, writes and how: the same choices {@code derain run} offers, as values.
+ * Build with {@link #builder(String, String)}; every setting not given has the default stated on its builder
+ * method. Immutable.
+ *
+ * <p>Input: a video file, an image, a directory of images, a live stream URL ({@code rtsp://}, {@code srt://},
+ * ...: {@link CameraSettings#isStreamUrl}) or {@code kafka://HOST:PORT/TOPIC} (then {@link Builder#kafkaSource}
+ * is required). Output: a video or image file, a directory of images, a stream URL to publish to, a segment name
+ * pattern (with {@link Builder#segment}) or {@code kafka://HOST:PORT/TOPIC} (then {@link Builder#kafkaSink} is
+ * required).
+ */
+public final class JobSettings {
+    private final String input;
+    private final String output;
+    private final boolean overwrite;
+    private final boolean keepGoing;
+    private final TemporalSettings temporal;
+    private final boolean preview;
+    private final Path attention;
+    private final Duration segment;
+    private final double frameRate;
+    private final String camera;
+    private final String rtspTransport;
+    private final Duration stallTimeout;
+    private final Duration connectTimeout;
+    private final ReconnectPolicy reconnect;
+    private final Duration maxLatency;
+    private final KafkaSourceSettings kafkaSource;
+    private final Function<String, KafkaSinkSettings> kafkaSink;
+    private final Consumer<String> events;
+    private final BooleanSupplier stopped;
+
+    private JobSettings(Builder b) {
+        input = b.input;
+        output = b.output;
+        overwrite = b.overwrite;
+        keepGoing = b.keepGoing;
+        temporal = b.temporal;
+        preview = b.preview;
+        attention = b.attention;
+        segment = b.segment;
+        frameRate = b.frameRate;
+        camera = b.camera;
+        rtspTransport = b.rtspTransport;
+        stallTimeout = b.stallTimeout;
+        connectTimeout = b.connectTimeout;
+        reconnect = b.reconnect;
+        maxLatency = b.maxLatency;
+        kafkaSource = b.kafkaSource;
+        kafkaSink = b.kafkaSink;
+        events = b.events;
+        stopped = b.stopped;
+    }
+
+    /** Settings reading {@code input} and writing {@code output}, everything else at its default. */
+    public static Builder builder(String input, String output) {
+        return new Builder(input, output);
+    }
+
+    public String input() { return input; }
+    public String output() { return output; }
+    public boolean overwrite() { return overwrite; }
+    public boolean keepGoing() { return keepGoing; }
+    /** The temporal mode's settings, or null for frame by frame. */
+    public TemporalSettings temporal() { return temporal; }
+    public boolean preview() { return preview; }
+    /** Where each frame's raindrop map goes, or null for nowhere. */
+    public Path attention() { return attention; }
+    /** Length of rolling segments, or null for one output. */
+    public Duration segment() { return segment; }
+    /** Frames per second of source time to keep, 0 for all. */
+    public double frameRate() { return frameRate; }
+    /** The camera id given, or null for the default (a stream URL's path, a Kafka source's camera, the file's name). */
+    public String camera() { return camera; }
+    public ReconnectPolicy reconnect() { return reconnect; }
+    public Duration maxLatency() { return maxLatency; }
+    public KafkaSourceSettings kafkaSource() { return kafkaSource; }
+    public Function<String, KafkaSinkSettings> kafkaSink() { return kafkaSink; }
+    public Consumer<String> events() { return events; }
+    public BooleanSupplier stopped() { return stopped; }
+
+    /** Whether the input is a live stream URL (not a file, not Kafka). */
+    public boolean streamInput() {
+        return CameraSettings.isStreamUrl(input);
+    }
+
+    /** Whether the input is a kafka:// topic. */
+    public boolean kafkaInput() {
+        return KafkaUrl.isKafkaUrl(input);
+    }
+
+    /** How the live input is read: these settings applied to the input URL. Only for a {@link #streamInput()}. */
+    public CameraSettings cameraSettings() {
+        CameraSettings s = CameraSettings.of(input).withRtspTransport(rtspTransport).withStallTimeout(stallTimeout)
+                .withConnectTimeout(connectTimeout).withReconnect(reconnect);
+        return camera == null ? s : s.withCamera(camera);
+    }
+
+    /** Builds {@link JobSettings}; each setter returns this builder. */
+    public static final class Builder {
+        private final String input;
+        private final String output;
+        private boolean overwrite;
+        private boolean keepGoing;
+        private TemporalSettings temporal;
+        private boolean preview;
+        private Path attention;
+        private Duration segment;
+        private double frameRate;
+        private String camera;
+        private String rtspTransport = "tcp";
+        private Duration stallTimeout = CameraSettings.DEFAULT_STALL_TIMEOUT;
+        private Duration connectTimeout = CameraSettings.DEFAULT_CONNECT_TIMEOUT;
+        private ReconnectPolicy reconnect = ReconnectPolicy.forever(ReconnectPolicy.DEFAULT_MAX);
+        private Duration maxLatency = Duration.ofSeconds(1);
+        private KafkaSourceSettings kafkaSource;
+        private Function<String, KafkaSinkSettings> kafkaSink;
+        private Consumer<String> events = message -> {};
+        private BooleanSupplier stopped = () -> false;
+
+        private Builder(String input, String output) {
+            this.input = Objects.requireNonNull(input, "input");
+            this.output = Objects.requireNonNull(output, "output");
+        }
+
+        /** Replace an existing output (default: an existing file output is an error). */
+        public Builder overwrite(boolean replace) { overwrite = replace; return this; }
+
+        /**
+         * Write a damaged input as far as it decodes instead of failing; the damage is then reported by
+         * {@code DerainJob.source().damage()} (default: damage fails the job).
+         */
+        public Builder keepGoing(boolean keep) { keepGoing = keep; return this; }
+
+        /** Use past frames too (videos and streams; needs a {@code DerainOperator}); null: frame by frame (default). */
+        public Builder temporal(TemporalSettings settings) { temporal = settings; return this; }
+
+        /** Write input | derained | raindrop map side by side instead of the derained frames (default: no). */
+        public Builder preview(boolean sideBySide) { preview = sideBySide; return this; }
+
+        /** Also write each frame's raindrop map as 8-bit PNGs into {@code dir} (default: null, none). */
+        public Builder attention(Path dir) { attention = dir; return this; }
+
+        /** Record rolling segments of this length; the output is then a name pattern (default: null, one output). */
+        public Builder segment(Duration length) { segment = length; return this; }
+
+        /** Keep {@code fps} frames per second of source time, evenly (default: 0, every frame). */
+        public Builder frameRate(double fps) { frameRate = fps; return this; }
+
+        /** The camera's id for metrics, frame metadata and Kafka keys (default: null, derived from the input). */
+        public Builder camera(String id) { camera = id; return this; }
+
+        /** RTSP over "tcp" (default) or "udp". */
+        public Builder rtspTransport(String transport) { rtspTransport = transport; return this; }
+
+        /** A live input that sends nothing for this long is reconnected (default 5 s). */
+        public Builder stallTimeout(Duration timeout) { stallTimeout = timeout; return this; }
+
+        /** How long one connection attempt to a live input may take (default 10 s). */
+        public Builder connectTimeout(Duration timeout) { connectTimeout = timeout; return this; }
+
+        /** Backoff and give-up rule for a live input and a published stream (default: forever, up to 30 s). */
+        public Builder reconnect(ReconnectPolicy policy) { reconnect = policy; return this; }
+
+        /** Live inputs: frames older than this at the model's input are dropped (default 1 s; zero: no bound). */
+        public Builder maxLatency(Duration latency) { maxLatency = latency; return this; }
+
+        /** How to read a kafka:// input (required for one; its client names the same topic). */
+        public Builder kafkaSource(KafkaSourceSettings settings) { kafkaSource = settings; return this; }
+
+        /**
+         * How to write a kafka:// output (required for one): called once, after the source opened, with the
+         * job's camera id, so that records can be keyed by it.
+         */
+        public Builder kafkaSink(Function<String, KafkaSinkSettings> forCamera) { kafkaSink = forCamera; return this; }
+
+        /** Told about a live input's or published stream's connection events, one line each (default: ignored). */
+        public Builder events(Consumer<String> listener) { events = Objects.requireNonNull(listener); return this; }
+
+        /**
+         * Asked while opening waits (a camera that does not answer yet, a topic without frames yet): once true,
+         * opening ends with {@code SourceStopped} (default: never). A running job is stopped with
+         * {@code DerainJob.stop()}.
+         */
+        public Builder stopped(BooleanSupplier stop) { stopped = Objects.requireNonNull(stop); return this; }
+
+        /** @throws SettingsException for values out of range or a kafka:// end without its settings */
+        public JobSettings build() {
+            if (input.isBlank()) throw new SettingsException("no input given");
+            if (output.isBlank()) throw new SettingsException("no output given");
+            if (!(frameRate >= 0) || Double.isInfinite(frameRate)) {
+                throw new SettingsException("frame rate must be zero or positive, got " + frameRate);
+            }
+            if (segment != null && (segment.isZero() || segment.isNegative())) throw new SettingsException("segment length must be positive");
+            if (maxLatency == null || maxLatency.isNegative()) throw new SettingsException("max latency must not be negative");
+            Objects.requireNonNull(reconnect, "reconnect");
+            if (KafkaUrl.isKafkaUrl(input) && kafkaSource == null) {
+                throw new SettingsException(input + ": a kafka:// input needs its KafkaSourceSettings");
+            }
+            if (KafkaUrl.isKafkaUrl(output) && kafkaSink == null) {
+                throw new SettingsException(output + ": a kafka:// output needs its KafkaSinkSettings");
+            }
+            return new JobSettings(this);
+        }
+    }
+}
