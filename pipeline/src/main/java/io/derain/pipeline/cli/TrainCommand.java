@@ -118,6 +118,7 @@ final class TrainCommand implements Callable<Integer> {
             if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("--veil must be in [0, 0.9], got " + veil);
             if (!(dropScale > 0 && dropScale <= 1)) throw new SettingsException("--drop-scale must be in (0, 1], got " + dropScale);
             if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("--streaks must be in [0, 0.3], got " + streaks);
+            dropRenders(); // bad input before the footage is decoded
             torch.manual_seed(seed);
             List<CleanImage> images = new CleanFrameLoader(heights, holdout, everyNth, log).load(inputs);
             Map<String, String> notes = new LinkedHashMap<>();

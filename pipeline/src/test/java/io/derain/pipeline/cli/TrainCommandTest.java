@@ -76,6 +76,26 @@ class TrainCommandTest {
     }
 
     @Test
+    void opticalDropsAreDrawnWhenAskedAndBadRenderersAreRefusedBeforeDecoding() throws Exception {
+        Path heuristic = tmp.resolve("heuristic"), optical = tmp.resolve("optical");
+        for (Path dir : List.of(heuristic, optical)) {
+            CliRun run = CliRun.of("train", TestMedia.shortClip().toString(), "-o", dir.toString(), "--export-samples", "2",
+                    "--crop", "64", "--heights", "360", "--every-nth", "30", "--seed", "4",
+                    "--drops", dir == optical ? "optical" : "heuristic");
+            assertEquals(0, run.exitCode(), run.err());
+        }
+        // The same draw but for the drops: the clean crops agree, the rainy ones do not.
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(heuristic.resolve("clean/000000.jpg")),
+                Files.readAllBytes(optical.resolve("clean/000000.jpg"))));
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(heuristic.resolve("rainy/000000.jpg")),
+                Files.readAllBytes(optical.resolve("rainy/000000.jpg"))));
+        CliRun bad = CliRun.of("train", TestMedia.shortClip().toString(), "-o", tmp.resolve("bad").toString(),
+                "--export-samples", "1", "--drops", "cubist");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--drops") && bad.err().contains("cubist") && bad.err().strip().lines().count() == 1, bad.err());
+    }
+
+    @Test
     void theGpuTrainersCheckpointRunsInJava() throws Exception {
         Path samples = export(2, 64);
         Path prefix = tmp.resolve("gpu");
