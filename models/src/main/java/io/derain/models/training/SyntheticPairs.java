@@ -38,6 +38,7 @@ public final class SyntheticPairs implements SampleSource {
     private final Map<RainStyle, DropRenderer> renderers = new EnumMap<>(RainStyle.class);
     private final OpticalRenderer optical;
     private DropRenders drops = DropRenders.HEURISTIC;
+    private GlassSetup glass = GlassSetup.ANY;
     private final Map<RainStyle, RainSettings> settings = new EnumMap<>(RainStyle.class);
     private ByteBuffer rainy = ByteBuffer.allocateDirect(0);
     private ByteBuffer mask = ByteBuffer.allocateDirect(0);
@@ -81,6 +82,12 @@ public final class SyntheticPairs implements SampleSource {
     /** Which renderer draws the samples' drops (default: the heuristic looks). */
     public SyntheticPairs withDrops(DropRenders renders) {
         this.drops = renders;
+        return this;
+    }
+
+    /** Which glass optical drops are drawn on (default: either kind, half the samples each). */
+    public SyntheticPairs withGlass(GlassSetup glass) {
+        this.glass = glass;
         return this;
     }
 
@@ -170,11 +177,11 @@ public final class SyntheticPairs implements SampleSource {
     }
 
     /**
-     * Domain randomisation for optical drops: glass of either kind, drop sizes from 0.6 to 2 times the measured
+     * Domain randomisation for optical drops: glass of the chosen kind(s), drop sizes from 0.6 to 2 times the measured
      * ones (log-uniform; the real photos range from fine drizzle to large defocused drops).
      */
     private RainSettings onRandomGlass(RainSettings s, SplittableRandom rng) {
-        optical.glass(GlassSetup.ANY.draw(rng));
+        optical.glass(glass.draw(rng));
         double k = Math.exp(Math.log(0.6) + (Math.log(2.0) - Math.log(0.6)) * rng.nextDouble());
         return s.withRadii(s.minRadius() * k, s.maxRadius() * k);
     }

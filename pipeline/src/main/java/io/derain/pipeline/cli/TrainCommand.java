@@ -7,6 +7,7 @@ import io.derain.models.restore.ModelCatalog;
 import io.derain.models.runtime.Natives;
 import io.derain.models.training.AdversarialTraining;
 import io.derain.models.training.CleanImage;
+import io.derain.models.synthesis.GlassSetup;
 import io.derain.models.training.DropRenders;
 import io.derain.models.training.SyntheticPairs;
 import io.derain.models.training.Trainer;
@@ -77,6 +78,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "(spherical caps on randomly drawn glass, ray traced and defocused: synth --style optical) or both, "
                     + "half the samples each (default ${DEFAULT-VALUE}; give it again with --resume).") String drops;
 
+    @Option(names = "--glass", defaultValue = "any", paramLabel = "plate|windshield|any",
+            description = "With --drops optical or both: the glass the optical drops are drawn on, a geometry drawn per "
+                    + "sample from its ranges (as synth --glass; default ${DEFAULT-VALUE}).") String glass;
+
     @Option(names = "--streaks", defaultValue = "0", paramLabel = "D",
             description = "Also falling-rain streaks of a density up to D (0..0.3) in half the samples, for the "
                     + "model to remove with the drops (default ${DEFAULT-VALUE}: none).") double streaks;
@@ -119,6 +124,7 @@ final class TrainCommand implements Callable<Integer> {
             if (!(dropScale > 0 && dropScale <= 1)) throw new SettingsException("--drop-scale must be in (0, 1], got " + dropScale);
             if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("--streaks must be in [0, 0.3], got " + streaks);
             dropRenders(); // bad input before the footage is decoded
+            glassSetup();
             torch.manual_seed(seed);
             List<CleanImage> images = new CleanFrameLoader(heights, holdout, everyNth, log).load(inputs);
             Map<String, String> notes = new LinkedHashMap<>();
@@ -127,7 +133,8 @@ final class TrainCommand implements Callable<Integer> {
             notes.put("training.settings", settings + (colorJitter ? ", colour jitter" : "")
                     + (veil > 0 ? ", veil up to " + veil : "") + (streaks > 0 ? ", streaks up to " + streaks : "")
                     + (dropScale < 1 ? ", drops down to " + dropScale + "x in half the samples" : "")
-                    + ", " + dropRenders().name().toLowerCase(java.util.Locale.ROOT) + " drops");
+                    + ", " + dropRenders().name().toLowerCase(java.util.Locale.ROOT) + " drops"
+                    + (dropRenders() != DropRenders.HEURISTIC ? " on " + glassSetup().name().toLowerCase(java.util.Locale.ROOT) + " glass" : ""));
             if (exportSamples > 0) {
                 try (SyntheticPairs data = pairs(images)) {
                     new SampleExport(output, 95).write(data, exportSamples, crop, log);
@@ -149,7 +156,15 @@ final class TrainCommand implements Callable<Integer> {
     /** The training draw, for training and for the export alike (so an export holds what training sees). */
     private SyntheticPairs pairs(List<CleanImage> images) {
         return new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks).withSmallerDrops(dropScale)
-                .withDrops(dropRenders());
+                .withDrops(dropRenders()).withGlass(glassSetup());
+    }
+
+    private GlassSetup glassSetup() {
+        try {
+            return GlassSetup.parse(glass);
+        } catch (SettingsException e) {
+            throw new SettingsException("--glass: expected plate, windshield or any, got '" + glass + "'");
+        }
     }
 
     private DropRenders dropRenders() {

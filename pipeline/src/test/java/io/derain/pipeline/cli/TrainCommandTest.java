@@ -77,13 +77,16 @@ class TrainCommandTest {
 
     @Test
     void opticalDropsAreDrawnWhenAskedAndBadRenderersAreRefusedBeforeDecoding() throws Exception {
-        Path heuristic = tmp.resolve("heuristic"), optical = tmp.resolve("optical");
-        for (Path dir : List.of(heuristic, optical)) {
+        Path heuristic = tmp.resolve("heuristic"), optical = tmp.resolve("optical"), plate = tmp.resolve("plate");
+        for (Path dir : List.of(heuristic, optical, plate)) {
             CliRun run = CliRun.of("train", TestMedia.shortClip().toString(), "-o", dir.toString(), "--export-samples", "2",
                     "--crop", "64", "--heights", "360", "--every-nth", "30", "--seed", "4",
-                    "--drops", dir == optical ? "optical" : "heuristic");
+                    "--drops", dir == heuristic ? "heuristic" : "optical", "--glass", dir == plate ? "plate" : "windshield");
             assertEquals(0, run.exitCode(), run.err());
         }
+        // The glass is drawn per sample from the asked kind: plate and windshield drops differ on the same draw.
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(plate.resolve("rainy/000000.jpg")),
+                Files.readAllBytes(optical.resolve("rainy/000000.jpg"))));
         // The same draw but for the drops: the clean crops agree, the rainy ones do not.
         assertTrue(java.util.Arrays.equals(Files.readAllBytes(heuristic.resolve("clean/000000.jpg")),
                 Files.readAllBytes(optical.resolve("clean/000000.jpg"))));
@@ -93,6 +96,11 @@ class TrainCommandTest {
                 "--export-samples", "1", "--drops", "cubist");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("--drops") && bad.err().contains("cubist") && bad.err().strip().lines().count() == 1, bad.err());
+        CliRun badGlass = CliRun.of("train", TestMedia.shortClip().toString(), "-o", tmp.resolve("bad").toString(),
+                "--export-samples", "1", "--drops", "optical", "--glass", "stained");
+        assertEquals(2, badGlass.exitCode());
+        assertTrue(badGlass.err().contains("--glass") && badGlass.err().contains("stained")
+                && badGlass.err().strip().lines().count() == 1, badGlass.err());
     }
 
     @Test
