@@ -6,6 +6,7 @@ import io.derain.operators.temporal.TemporalSettings;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.job.DerainJob;
 import io.derain.pipeline.job.JobSettings;
+import io.derain.pipeline.kafka.KafkaConnector;
 import io.derain.pipeline.kafka.KafkaSinkSettings;
 import io.derain.pipeline.kafka.KafkaSourceSettings;
 import io.derain.pipeline.kafka.KafkaUrl;
@@ -200,14 +201,15 @@ final class RunCommand implements Callable<Integer> {
                 .segment(live.segment).frameRate(live.fps == null ? 0 : live.fps).camera(live.camera)
                 .rtspTransport(live.rtspTransport).stallTimeout(live.stallTimeout).connectTimeout(live.connectTimeout)
                 .reconnect(live.reconnect()).maxLatency(live.maxLatency)
-                .kafkaSink(camera -> KafkaSinkSettings.of(kafka.client(output)).withCamera(camera)
-                        .withEncoding(kafka.encoding(spec.commandLine())).withModel(modelOptions.stamp()))
                 .events(log::event).stopped(hook::triggered);
+        KafkaSourceSettings kafkaSource = null;
         if (KafkaUrl.isKafkaUrl(input)) {
             if (live.camera == null) throw new ParameterException(spec.commandLine(), "a kafka:// input needs --camera ID");
-            job.kafkaSource(KafkaSourceSettings.of(kafka.client(input), live.camera).withFollow(kafka.follow)
-                    .withFirstFrameTimeout(kafka.firstFrameTimeout).withGroup(kafka.group));
+            kafkaSource = KafkaSourceSettings.of(kafka.client(input), live.camera).withFollow(kafka.follow)
+                    .withFirstFrameTimeout(kafka.firstFrameTimeout).withGroup(kafka.group);
         }
+        job.connector(KafkaConnector.of(kafkaSource, camera -> KafkaSinkSettings.of(kafka.client(output)).withCamera(camera)
+                .withEncoding(kafka.encoding(spec.commandLine())).withModel(modelOptions.stamp())));
         return job.build();
     }
 

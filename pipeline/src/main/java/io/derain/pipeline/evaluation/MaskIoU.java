@@ -1,6 +1,6 @@
 package io.derain.pipeline.evaluation;
 
-import io.derain.models.SettingsException;
+import io.derain.pipeline.sink.AttentionMapSink;
 import java.nio.ByteBuffer;
 
 /**
@@ -13,8 +13,7 @@ public final class MaskIoU {
 
     /** The attention byte from which a pixel counts as drop, for threshold {@code t} in (0, 1]. */
     public static int thresholdByte(double t) {
-        if (!(t > 0 && t <= 1)) throw new SettingsException("mask threshold must be in (0, 1]: " + t);
-        return (int) Math.ceil(255 * t - 1e-9);
+        return AttentionMapSink.thresholdByte(t);
     }
 
     /** IoU over the first {@code pixels} bytes of both buffers (absolute reads: positions don't matter). */

@@ -7,8 +7,6 @@ import io.derain.operators.frame.VideoFrame;
 import io.derain.operators.temporal.TemporalOperator;
 import io.derain.operators.temporal.TemporalSettings;
 import io.derain.pipeline.InputException;
-import io.derain.pipeline.kafka.KafkaFrameSource;
-import io.derain.pipeline.kafka.KafkaUrl;
 import io.derain.pipeline.live.CameraSettings;
 import io.derain.pipeline.live.LiveSource;
 import io.derain.pipeline.runtime.JobReport;
@@ -74,8 +72,8 @@ public final class DerainJob implements AutoCloseable {
 
     /**
      * Checks a local output against a local input (not the input, kind fits, creatable, overwrite) and opens
-     * the source: a file, image or directory, a live stream (waiting for it as the reconnect policy says) or one
-     * camera of a Kafka topic.
+     * the source: a file, image or directory, a live stream (waiting for it as the reconnect policy says) or what
+     * a {@link Connector} opens (one camera of a Kafka topic).
      *
      * @throws InputException                            bad input or output, a camera that never answered
      * @throws io.derain.pipeline.source.SourceStopped   {@link JobSettings#stopped()} became true while waiting
@@ -99,8 +97,8 @@ public final class DerainJob implements AutoCloseable {
 
     /** The output is checked before anything is decoded or loaded, for a local input to a local file or directory. */
     private static void checkOutput(JobSettings s) {
-        boolean localInput = !KafkaUrl.isKafkaUrl(s.input()) && !CameraSettings.isStreamUrl(s.input());
-        boolean localOutput = !KafkaUrl.isKafkaUrl(s.output()) && !CameraSettings.isStreamUrl(s.output())
+        boolean localInput = s.inputConnector() == null && !CameraSettings.isStreamUrl(s.input());
+        boolean localOutput = s.outputConnector() == null && !CameraSettings.isStreamUrl(s.output())
                 && s.segment() == null;
         if (localInput && localOutput && Files.exists(Path.of(s.input()))) {
             Sinks.check(Path.of(s.output()), Path.of(s.input()), s.overwrite());
@@ -108,7 +106,8 @@ public final class DerainJob implements AutoCloseable {
     }
 
     private static FrameSource openSource(JobSettings s) throws IOException {
-        if (s.kafkaInput()) return KafkaFrameSource.open(s.kafkaSource(), s.stopped());
+        Connector connector = s.inputConnector();
+        if (connector != null) return connector.openSource(s.input(), s.stopped());
         if (!s.streamInput()) return Sources.open(Path.of(s.input()), s.keepGoing());
         try {
             return LiveSource.open(s.cameraSettings(), s.events(), s.stopped());
@@ -139,11 +138,12 @@ public final class DerainJob implements AutoCloseable {
         return pipeline;
     }
 
-    /** The camera's id: a live input's, a Kafka input's, the one given, or the input file's name. */
+    /** The camera's id: a live input's, the one given, a connector's input's, or the input file's name. */
     public String cameraId() {
         if (source instanceof LiveSource camera) return camera.settings().camera();
         if (settings.camera() != null) return settings.camera();
-        if (settings.kafkaInput()) return settings.kafkaSource().camera();
+        Connector connector = settings.inputConnector();
+        if (connector != null && connector.camera(settings.input()) != null) return connector.camera(settings.input());
         Path name = Path.of(settings.input()).getFileName();
         return name == null ? settings.input() : name.toString();
     }
@@ -205,7 +205,7 @@ public final class DerainJob implements AutoCloseable {
         SourceInfo info = info();
         SourceInfo written = settings.frameRate() > 0 ? info.withFrameRate(settings.frameRate(), -1) : info;
         if (settings.preview()) written = written.withSize(PreviewSink.previewWidth(info.width()), info.height());
-        FrameSink opened = Outputs.open(settings, written, () -> settings.kafkaSink().apply(cameraId()));
+        FrameSink opened = Outputs.open(settings, written, cameraId());
         PreviewSink preview = settings.preview() ? new PreviewSink(opened) : null;
         if (preview != null) opened = preview;
         // Owns what it wraps, and closes it if its directory cannot be made.

@@ -2,17 +2,15 @@ package io.derain.pipeline.job;
 
 import io.derain.models.SettingsException;
 import io.derain.operators.temporal.TemporalSettings;
-import io.derain.pipeline.kafka.KafkaSinkSettings;
-import io.derain.pipeline.kafka.KafkaSourceSettings;
-import io.derain.pipeline.kafka.KafkaUrl;
 import io.derain.pipeline.live.CameraSettings;
 import io.derain.pipeline.live.ReconnectPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * What a {@link DerainJob} reads, writes and how: the same choices {@code derain run} offers, as values.
@@ -20,10 +18,9 @@ import java.util.function.Function;
  * method. Immutable.
  *
  * <p>Input: a video file, an image, a directory of images, a live stream URL ({@code rtsp://}, {@code srt://},
- * ...: {@link CameraSettings#isStreamUrl}) or {@code kafka://HOST:PORT/TOPIC} (then {@link Builder#kafkaSource}
- * is required). Output: a video or image file, a directory of images, a stream URL to publish to, a segment name
- * pattern (with {@link Builder#segment}) or {@code kafka://HOST:PORT/TOPIC} (then {@link Builder#kafkaSink} is
- * required).
+ * ...: {@link CameraSettings#isStreamUrl}) or a URI a {@link Connector} given with {@link Builder#connector}
+ * handles (such as {@code kafka://HOST:PORT/TOPIC}). Output: a video or image file, a directory of images, a stream
+ * URL to publish to, a segment name pattern (with {@link Builder#segment}) or a connector's URI.
  */
 public final class JobSettings {
     private final String input;
@@ -41,8 +38,7 @@ public final class JobSettings {
     private final Duration connectTimeout;
     private final ReconnectPolicy reconnect;
     private final Duration maxLatency;
-    private final KafkaSourceSettings kafkaSource;
-    private final Function<String, KafkaSinkSettings> kafkaSink;
+    private final List<Connector> connectors;
     private final Consumer<String> events;
     private final BooleanSupplier stopped;
 
@@ -62,8 +58,7 @@ public final class JobSettings {
         connectTimeout = b.connectTimeout;
         reconnect = b.reconnect;
         maxLatency = b.maxLatency;
-        kafkaSource = b.kafkaSource;
-        kafkaSink = b.kafkaSink;
+        connectors = List.copyOf(b.connectors);
         events = b.events;
         stopped = b.stopped;
     }
@@ -86,23 +81,33 @@ public final class JobSettings {
     public Duration segment() { return segment; }
     /** Frames per second of source time to keep, 0 for all. */
     public double frameRate() { return frameRate; }
-    /** The camera id given, or null for the default (a stream URL's path, a Kafka source's camera, the file's name). */
+    /** The camera id given, or null for the default (a stream URL's path, a connector's camera, the file's name). */
     public String camera() { return camera; }
     public ReconnectPolicy reconnect() { return reconnect; }
     public Duration maxLatency() { return maxLatency; }
-    public KafkaSourceSettings kafkaSource() { return kafkaSource; }
-    public Function<String, KafkaSinkSettings> kafkaSink() { return kafkaSink; }
+    /** The connectors given, first match wins. */
+    public List<Connector> connectors() { return connectors; }
     public Consumer<String> events() { return events; }
     public BooleanSupplier stopped() { return stopped; }
 
-    /** Whether the input is a live stream URL (not a file, not Kafka). */
+    /** Whether the input is a live stream URL (not a file, not a connector's). */
     public boolean streamInput() {
         return CameraSettings.isStreamUrl(input);
     }
 
-    /** Whether the input is a kafka:// topic. */
-    public boolean kafkaInput() {
-        return KafkaUrl.isKafkaUrl(input);
+    /** The connector that reads the input, or null for a file, image, directory or stream URL. */
+    public Connector inputConnector() {
+        return connectorFor(input);
+    }
+
+    /** The connector that writes the output, or null for a file, directory, pattern or stream URL. */
+    public Connector outputConnector() {
+        return connectorFor(output);
+    }
+
+    private Connector connectorFor(String uri) {
+        for (Connector c : connectors) if (c.handles(uri)) return c;
+        return null;
     }
 
     /** How the live input is read: these settings applied to the input URL. Only for a {@link #streamInput()}. */
@@ -128,9 +133,8 @@ public final class JobSettings {
         private Duration stallTimeout = CameraSettings.DEFAULT_STALL_TIMEOUT;
         private Duration connectTimeout = CameraSettings.DEFAULT_CONNECT_TIMEOUT;
         private ReconnectPolicy reconnect = ReconnectPolicy.forever(ReconnectPolicy.DEFAULT_MAX);
+        private final List<Connector> connectors = new ArrayList<>();
         private Duration maxLatency = Duration.ofSeconds(1);
-        private KafkaSourceSettings kafkaSource;
-        private Function<String, KafkaSinkSettings> kafkaSink;
         private Consumer<String> events = message -> {};
         private BooleanSupplier stopped = () -> false;
 
@@ -181,14 +185,11 @@ public final class JobSettings {
         /** Live inputs: frames older than this at the model's input are dropped (default 1 s; zero: no bound). */
         public Builder maxLatency(Duration latency) { maxLatency = latency; return this; }
 
-        /** How to read a kafka:// input (required for one; its client names the same topic). */
-        public Builder kafkaSource(KafkaSourceSettings settings) { kafkaSource = settings; return this; }
-
         /**
-         * How to write a kafka:// output (required for one): called once, after the source opened, with the
-         * job's camera id, so that records can be keyed by it.
+         * Reads or writes the inputs and outputs it handles (required for a {@code kafka://} end: derain-kafka's
+         * {@code KafkaConnector}); asked in the order given (default: none).
          */
-        public Builder kafkaSink(Function<String, KafkaSinkSettings> forCamera) { kafkaSink = forCamera; return this; }
+        public Builder connector(Connector connector) { connectors.add(Objects.requireNonNull(connector)); return this; }
 
         /** Told about a live input's or published stream's connection events, one line each (default: ignored). */
         public Builder events(Consumer<String> listener) { events = Objects.requireNonNull(listener); return this; }
@@ -200,7 +201,7 @@ public final class JobSettings {
          */
         public Builder stopped(BooleanSupplier stop) { stopped = Objects.requireNonNull(stop); return this; }
 
-        /** @throws SettingsException for values out of range or a kafka:// end without its settings */
+        /** @throws SettingsException for values out of range or a URI of a scheme no connector handles */
         public JobSettings build() {
             if (input.isBlank()) throw new SettingsException("no input given");
             if (output.isBlank()) throw new SettingsException("no output given");
@@ -210,13 +211,20 @@ public final class JobSettings {
             if (segment != null && (segment.isZero() || segment.isNegative())) throw new SettingsException("segment length must be positive");
             if (maxLatency == null || maxLatency.isNegative()) throw new SettingsException("max latency must not be negative");
             Objects.requireNonNull(reconnect, "reconnect");
-            if (KafkaUrl.isKafkaUrl(input) && kafkaSource == null) {
-                throw new SettingsException(input + ": a kafka:// input needs its KafkaSourceSettings");
-            }
-            if (KafkaUrl.isKafkaUrl(output) && kafkaSink == null) {
-                throw new SettingsException(output + ": a kafka:// output needs its KafkaSinkSettings");
+            for (String end : List.of(input, output)) {
+                if (unhandledScheme(end)) {
+                    throw new SettingsException(end + ": no connector given for this scheme (kafka:// needs derain-kafka's KafkaConnector)");
+                }
             }
             return new JobSettings(this);
+        }
+
+        /** A URI with a scheme that is neither a stream's nor a connector's (a Windows drive letter is no scheme). */
+        private boolean unhandledScheme(String end) {
+            int colon = end.indexOf("://");
+            if (colon < 2 || CameraSettings.isStreamUrl(end) || end.startsWith("file://")) return false;
+            for (Connector c : connectors) if (c.handles(end)) return false;
+            return true;
         }
     }
 }

@@ -1,9 +1,6 @@
 package io.derain.pipeline.job;
 
 import io.derain.pipeline.InputException;
-import io.derain.pipeline.kafka.KafkaFrameSink;
-import io.derain.pipeline.kafka.KafkaSinkSettings;
-import io.derain.pipeline.kafka.KafkaUrl;
 import io.derain.pipeline.live.CameraSettings;
 import io.derain.pipeline.live.StreamPublishSink;
 import io.derain.pipeline.sink.FrameSink;
@@ -12,24 +9,24 @@ import io.derain.pipeline.sink.Sinks;
 import io.derain.pipeline.source.SourceInfo;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.function.Supplier;
 
 /**
- * Opens the sink an output string names: a Kafka topic, a stream URL to publish to, rolling segments, or a
- * file or directory. The caller owns what it returns.
+ * Opens the sink an output string names: a connector's (a Kafka topic), a stream URL to publish to, rolling
+ * segments, or a file or directory. The caller owns what it returns.
  */
 final class Outputs {
     private Outputs() {}
 
     /**
-     * @param info  what will be written (size and rate after preview and thinning)
-     * @param kafka the settings of a kafka:// output, asked for only then
+     * @param info   what will be written (size and rate after preview and thinning)
+     * @param camera the job's camera id, for a connector's records
      */
-    static FrameSink open(JobSettings job, SourceInfo info, Supplier<KafkaSinkSettings> kafka) throws IOException {
+    static FrameSink open(JobSettings job, SourceInfo info, String camera) throws IOException {
         String output = job.output();
-        if (KafkaUrl.isKafkaUrl(output)) {
+        Connector connector = job.outputConnector();
+        if (connector != null) {
             if (job.segment() != null) throw new InputException(output + ": segments are files, not a topic");
-            return KafkaFrameSink.open(kafka.get());
+            return connector.openSink(output, camera, info);
         }
         if (CameraSettings.isStreamUrl(output)) {
             if (job.segment() != null) throw new InputException(output + ": segments are files, not a stream");

@@ -1,7 +1,7 @@
 package io.derain.pipeline.sink;
 
+import io.derain.models.SettingsException;
 import io.derain.operators.frame.VideoFrame;
-import io.derain.pipeline.evaluation.MaskIoU;
 import io.derain.pipeline.media.AudioItem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,12 +28,21 @@ public final class AttentionMapSink implements FrameSink {
     public AttentionMapSink(FrameSink output, Path dir, boolean overwrite, double dropThreshold) throws IOException {
         this.output = output;
         try {
-            this.dropByte = MaskIoU.thresholdByte(dropThreshold);
+            this.dropByte = thresholdByte(dropThreshold);
             this.maps = TempOutput.directory(dir, overwrite);
         } catch (IOException | RuntimeException e) {
             output.close();
             throw e;
         }
+    }
+
+    /**
+     * The map byte (0..255 for 0..1) from which a pixel counts as drop for threshold {@code t} in (0, 1]:
+     * ⌈255·t⌉ (t = 0.5: byte ≥ 128). Evaluation counts drops by the same rule.
+     */
+    public static int thresholdByte(double t) {
+        if (!(t > 0 && t <= 1)) throw new SettingsException("mask threshold must be in (0, 1]: " + t);
+        return (int) Math.ceil(255 * t - 1e-9);
     }
 
     @Override
