@@ -14,14 +14,25 @@ COPY pom.xml ./
 COPY models/pom.xml models/
 COPY operators/pom.xml operators/
 COPY pipeline/pom.xml pipeline/
+COPY pipeline/runtime/pom.xml pipeline/runtime/
+COPY pipeline/kafka/pom.xml pipeline/kafka/
+COPY pipeline/broker/pom.xml pipeline/broker/
+COPY pipeline/metrics/pom.xml pipeline/metrics/
+COPY pipeline/tools/pom.xml pipeline/tools/
+COPY pipeline/cli/pom.xml pipeline/cli/
 COPY samples/pom.xml samples/
 COPY models/src models/src
 COPY operators/src operators/src
-COPY pipeline/src pipeline/src
-RUN mvn -B -q ${PROFILE} -DskipTests -pl pipeline -am package \
+COPY pipeline/runtime/src pipeline/runtime/src
+COPY pipeline/kafka/src pipeline/kafka/src
+COPY pipeline/broker/src pipeline/broker/src
+COPY pipeline/metrics/src pipeline/metrics/src
+COPY pipeline/tools/src pipeline/tools/src
+COPY pipeline/cli/src pipeline/cli/src
+RUN mvn -B -q ${PROFILE} -DskipTests -pl pipeline/cli -am install \
  && mkdir -p /opt/derain/lib \
- && cp pipeline/target/derain-pipeline-*.jar /opt/derain/lib/ \
- && mvn -B -q ${PROFILE} -pl pipeline dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/opt/derain/lib
+ && cp pipeline/cli/target/derain-cli-*.jar /opt/derain/lib/ \
+ && mvn -B -q ${PROFILE} -pl pipeline/cli dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/opt/derain/lib
 
 FROM ${RUNTIME}
 RUN command -v java >/dev/null || (apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless \

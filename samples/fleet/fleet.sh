@@ -17,7 +17,7 @@ fleet_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 read -r -a fleet_derain <<<"${DERAIN:-$fleet_root/derain}"
 fleet_kafka="kafka://127.0.0.1:$FLEET_BROKER_PORT"
 fleet_clip="$fleet_root/samples/media/rainy-road.mp4"
-fleet_camera_script="$fleet_root/pipeline/src/test/resources/io/derain/pipeline/live/rtsp_camera.py"
+fleet_camera_script="$fleet_root/pipeline/runtime/src/test/resources/io/derain/pipeline/live/rtsp_camera.py"
 
 fleet_log() { echo "fleet: $*" >&2; }
 
