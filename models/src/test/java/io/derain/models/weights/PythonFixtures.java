@@ -69,7 +69,10 @@ public final class PythonFixtures {
         Path module = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
         // The script lives in the models module; tests of other modules find it through the parent folder.
         Path script = module.resolve("src/test/python/make_fixtures.py");
-        if (!Files.exists(script)) script = module.resolveSibling("models").resolve("src/test/python/make_fixtures.py");
+        // From another module's tests: the models module beside it, or beside its parent (pipeline/cli).
+        for (Path dir = module; !Files.exists(script) && dir.getParent() != null; dir = dir.getParent()) {
+            script = dir.resolveSibling("models").resolve("src/test/python/make_fixtures.py");
+        }
         Path out = module.resolve("target/python-fixtures/" + name);
         String probe = run(List.of(PYTHON, "-c", "import torch, numpy"));
         if (probe != null) {

@@ -17,8 +17,7 @@ class BundledModelTest {
     @Test
     void theReadmesMainCommandDerainsTheSampleClip(@TempDir Path dir) throws Exception {
         assertTrue(ModelCatalog.hasBundled("lite"), "the lite model's weights ship with the build");
-        Path sample = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolveSibling("samples")
-                .resolve("media/rainy-road.mp4");
+        Path sample = TestMedia.sampleClip();
         Path out = dir.resolve("derained.mp4");
         StringWriter err = new StringWriter();
         var cli = DerainCli.commandLine();

@@ -261,13 +261,27 @@ public final class RtspCamera implements AutoCloseable {
         return ready;
     }
 
-    private static Path script() {
+    /** The camera script: a file in this module's test classes, or copied out of the test-jar other modules use. */
+    private static synchronized Path script() {
+        java.net.URL url = RtspCamera.class.getResource("rtsp_camera.py");
+        if (url == null) throw new IllegalStateException("rtsp_camera.py is not on the test class path");
         try {
-            return Path.of(RtspCamera.class.getResource("rtsp_camera.py").toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("rtsp_camera.py is not on the test class path", e);
+            if (url.getProtocol().equals("file")) return Path.of(url.toURI());
+            if (extracted == null) {
+                Path copy = java.nio.file.Files.createTempFile("rtsp_camera", ".py");
+                copy.toFile().deleteOnExit();
+                try (java.io.InputStream in = url.openStream()) {
+                    java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                extracted = copy;
+            }
+            return extracted;
+        } catch (URISyntaxException | java.io.IOException e) {
+            throw new IllegalStateException("rtsp_camera.py cannot be read from " + url, e);
         }
     }
+
+    private static Path extracted;
 
     /** Sends a signal through the shell's built-in kill: Java has no API for STOP and CONT. */
     private void signal(String name) {
