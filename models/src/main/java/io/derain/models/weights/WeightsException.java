@@ -1,15 +1,16 @@
 package io.derain.models.weights;
 
+import io.derain.models.DerainException;
 import java.nio.file.Path;
 
-/** A weights file that cannot be read or does not fit the model; the message is one line naming the file. */
-public class WeightsException extends RuntimeException {
+/** A weights file that cannot be read or does not fit the model; the message is one line naming the file. Bad input. */
+public class WeightsException extends DerainException {
     public WeightsException(String message) {
-        super(message);
+        super(Kind.BAD_INPUT, message);
     }
 
     public WeightsException(String message, Throwable cause) {
-        super(message, cause);
+        super(Kind.BAD_INPUT, message, cause);
     }
 
     /** "{@code <file name>: <problem>}". */

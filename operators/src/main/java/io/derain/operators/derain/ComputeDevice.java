@@ -21,12 +21,8 @@ public final class ComputeDevice {
         this.device = new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
     }
 
-    /**
-     * Resolves the user's choice; asking for CUDA where there is none is an error, not a silent fallback.
-     *
-     * @param cpuThreads intra-op threads for CPU inference; 0 keeps libtorch's default (one per core)
-     */
-    public static ComputeDevice select(Kind kind, int cpuThreads) {
+    /** Resolves the user's choice; asking for CUDA where there is none is an error, not a silent fallback. */
+    public static ComputeDevice select(Kind kind) {
         Natives.ensureLoaded();
         // Only ask for CUDA when it was requested or may be used: the check itself is cheap, but the CUDA
         // helper classes throw on CPU-only natives, so nothing else CUDA-related is touched before it.
@@ -35,10 +31,20 @@ public final class ComputeDevice {
             throw new SettingsException("CUDA device: none is available "
                     + "(build with -Pgpu and install CUDA 13.1 + cuDNN 9.19)");
         }
-        if (cpuThreads > 0) {
-            torch.set_num_threads(cpuThreads);
-        }
         return new ComputeDevice(available);
+    }
+
+    /**
+     * Sets libtorch's intra-op thread count for CPU inference. Process-wide (libtorch has one pool), so it is
+     * the process owner's call — the CLI's {@code --threads}, an embedding service's main — and nothing in the
+     * library makes it on a job's behalf: one job must not change another's speed.
+     *
+     * @param threads at least 1
+     */
+    public static void setProcessCpuThreads(int threads) {
+        if (threads < 1) throw new SettingsException("CPU threads must be at least 1, got " + threads);
+        Natives.ensureLoaded();
+        torch.set_num_threads(threads);
     }
 
     public static Kind parseKind(String s) {

@@ -156,7 +156,7 @@ public final class DerainOperator implements FrameOperator {
     }
 
     private void start(List<VideoFrame> batch, AttentionGate blend) {
-        if (batch.isEmpty()) throw new SettingsException("an empty batch");
+        if (batch.isEmpty()) throw new IllegalArgumentException("an empty batch"); // a caller's bug, not bad input
         if (submitted - completed == ring.length) {
             throw new IllegalStateException("already " + ring.length + " batches in flight: complete() one first");
         }

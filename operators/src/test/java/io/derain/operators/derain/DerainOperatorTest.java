@@ -9,6 +9,7 @@ import io.derain.models.generator.AttentiveGenerator;
 import io.derain.models.generator.GeneratorConfig;
 import io.derain.models.restore.GeneratorModel;
 import io.derain.models.restore.RestorationModel;
+import io.derain.models.SettingsException;
 import io.derain.operators.FrameOperator;
 import io.derain.operators.frame.VideoFrame;
 import java.nio.ByteBuffer;
@@ -59,7 +60,7 @@ class DerainOperatorTest {
     @Test
     void oddSizedFramesRoundTripExactlyThroughPaddingAndCropping() {
         IdentityModel identity = new IdentityModel();
-        try (DerainOperator op = new DerainOperator(identity, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), settings(4, 1 << 24))) {
+        try (DerainOperator op = new DerainOperator(identity, ComputeDevice.select(ComputeDevice.Kind.CPU), settings(4, 1 << 24))) {
             List<VideoFrame> batch = List.of(randomFrame(37, 29, 1), randomFrame(37, 29, 2), randomFrame(37, 29, 3));
             byte[][] before = batch.stream().map(f -> bytes(f.pixels())).toArray(byte[][]::new);
             op.apply(batch);
@@ -85,7 +86,7 @@ class DerainOperatorTest {
         var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
         // The whole network output: an untrained attention map is near zero, so the gate would pass the frame.
         var whole = new DerainSettings(2, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, GateChoice.of(AttentionGate.OFF));
-        try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), whole)) {
+        try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU), whole)) {
             VideoFrame f = randomFrame(50, 30, 4);
             byte[] before = bytes(f.pixels());
             op.apply(List.of(f));
@@ -96,15 +97,15 @@ class DerainOperatorTest {
 
     @Test
     void refusesFramesOutsideTheSizeLimits() {
-        try (DerainOperator op = new DerainOperator(new IdentityModel(), ComputeDevice.select(ComputeDevice.Kind.CPU, 0), settings(1, 1000))) {
-            assertThrows(IllegalArgumentException.class, () -> op.checkFrameSize(100, 100));
-            assertThrows(IllegalArgumentException.class, () -> op.checkFrameSize(2, 100));
+        try (DerainOperator op = new DerainOperator(new IdentityModel(), ComputeDevice.select(ComputeDevice.Kind.CPU), settings(1, 1000))) {
+            assertThrows(SettingsException.class, () -> op.checkFrameSize(100, 100));
+            assertThrows(SettingsException.class, () -> op.checkFrameSize(2, 100));
             op.checkFrameSize(40, 25);
         }
     }
 
     private static DerainOperator identityOperator(DerainSettings settings) {
-        return new DerainOperator(new IdentityModel(), ComputeDevice.select(ComputeDevice.Kind.CPU, 0), settings);
+        return new DerainOperator(new IdentityModel(), ComputeDevice.select(ComputeDevice.Kind.CPU), settings);
     }
 
     @Test
@@ -137,7 +138,7 @@ class DerainOperatorTest {
         for (int i = 0; i < 2; i++) {
             torch.manual_seed(11);
             var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
-            try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU, 0),
+            try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU),
                     new DerainSettings(1, 1 << 24, precisions[i], 0, 0, 0, 0, 0, GateChoice.of(AttentionGate.widenedBy(0))))) {
                 VideoFrame f = randomFrame(64, 48, 8);
                 op.apply(List.of(f));
@@ -165,7 +166,7 @@ class DerainOperatorTest {
             c.pixels().put(f.pixels());
             return c;
         }).toList()).toList();
-        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU, 0);
+        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU);
         torch.manual_seed(5);
         var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
         var sameModel = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "copy (test)");
@@ -209,7 +210,7 @@ class DerainOperatorTest {
             @Override public void close() { closed[0]++; }
         };
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new DerainOperator(full, ComputeDevice.select(ComputeDevice.Kind.CPU, 0), settings(2, 1 << 20)));
+                () -> new DerainOperator(full, ComputeDevice.select(ComputeDevice.Kind.CPU), settings(2, 1 << 20)));
         assertEquals("out of memory", e.getMessage());
         assertEquals(1, closed[0], "the model is closed once");
     }
@@ -250,7 +251,7 @@ class DerainOperatorTest {
      */
     @Test
     void theAttentionGatePassesClearPixelsThrough() {
-        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU, 0);
+        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU);
         AttentionGate[] gates = {AttentionGate.widenedBy(0), AttentionGate.widenedBy(3), AttentionGate.OFF};
         int[] clearColumns = {16, 13, 0};
         for (int g = 0; g < gates.length; g++) {
@@ -281,7 +282,7 @@ class DerainOperatorTest {
     /** The gain scales the map before clamping: 0.4 takes 40 % of the restoration at gain 1, 80 % at 2, all at 3. */
     @Test
     void theGateGainTakesMoreOfTheRestorationWhereTheMapIsUnsure() {
-        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU, 0);
+        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU);
         double[] gains = {1, 2, 3};
         double[] kept = {0.6, 0.2, 0};
         for (int g = 0; g < gains.length; g++) {
@@ -299,15 +300,15 @@ class DerainOperatorTest {
                 assertEquals(102, bytes(f.attention())[0] & 0xff, "the map leaves as the model made it, not gained");
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> AttentionGate.of(1, 0));
-        assertThrows(IllegalArgumentException.class, () -> AttentionGate.of(1, Double.NaN));
+        assertThrows(SettingsException.class, () -> AttentionGate.of(1, 0));
+        assertThrows(SettingsException.class, () -> AttentionGate.of(1, Double.NaN));
         assertEquals("attention-gated output (map widened by 5 px, gain 1.5)", AttentionGate.DEFAULT.toString());
     }
 
     /** The view without the gate hands over the network's whole output with the model's own map, and owns nothing. */
     @Test
     void theWholeOutputViewSkipsTheGate() {
-        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU, 0);
+        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU);
         DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, GateChoice.of(AttentionGate.widenedBy(3)));
         try (DerainOperator op = new DerainOperator(blackRightHalf(), cpu, s)) {
             FrameOperator whole = op.wholeOutput();

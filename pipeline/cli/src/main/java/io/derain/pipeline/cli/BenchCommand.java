@@ -91,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
         try (DerainOperator operator = modelOptions.openOperator(compute)) {
             try {
                 operator.checkFrameSize(info.width(), info.height());
-            } catch (IllegalArgumentException e) {
+            } catch (SettingsException e) {
                 throw new InputException(input + ": " + e.getMessage());
             }
             if (soak > 0) {

@@ -101,6 +101,7 @@ final class ComputeOptions {
         }
         if (threads < 0) throw new SettingsException("--threads must not be negative");
         if (batch < 1) throw new SettingsException("--batch must be at least 1");
-        return ComputeDevice.select(kind, threads);
+        if (threads > 0) ComputeDevice.setProcessCpuThreads(threads); // the CLI owns its process
+        return ComputeDevice.select(kind);
     }
 }

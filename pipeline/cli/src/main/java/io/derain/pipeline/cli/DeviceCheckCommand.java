@@ -69,7 +69,7 @@ final class DeviceCheckCommand implements Callable<Integer> {
             default -> throw new SettingsException("--device: expected cuda or cpu, got '" + device + "'");
         };
         if (frames < 1) throw new SettingsException("--frames must be at least 1");
-        ComputeDevice target = ComputeDevice.select(kind, 0);
+        ComputeDevice target = ComputeDevice.select(kind);
         if (kind == ComputeDevice.Kind.CUDA && !target.isCuda()) {
             throw new SettingsException("--device cuda: no CUDA device is visible (build with -Pgpu, and check nvidia-smi)");
         }

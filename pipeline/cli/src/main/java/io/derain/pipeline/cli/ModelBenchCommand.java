@@ -84,7 +84,8 @@ final class ModelBenchCommand implements Callable<Integer> {
         int width = frameSize.width(), height = frameSize.height();
         if (frames < 1) throw new SettingsException("--frames must be at least 1");
         if (threads < 0) throw new SettingsException("--threads must not be negative");
-        ComputeDevice.select(ComputeDevice.Kind.CPU, threads);
+        if (threads > 0) ComputeDevice.setProcessCpuThreads(threads);
+        ComputeDevice.select(ComputeDevice.Kind.CPU);
         int threadCount = torch.get_num_threads();
         byte[] frame = new byte[width * height * 3];
         new Random(7).nextBytes(frame);

@@ -19,7 +19,6 @@ import io.derain.pipeline.metrics.PipelineMetrics;
 import io.derain.pipeline.runtime.IdentityOperator;
 import io.derain.pipeline.runtime.JobReport;
 import io.derain.pipeline.runtime.ProgressListener;
-import io.derain.pipeline.runtime.StopOnShutdown;
 import io.derain.pipeline.sink.AttentionMapSink;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.SourceInfo;

@@ -111,8 +111,6 @@ public final class DerainJob implements AutoCloseable {
         if (!s.streamInput()) return Sources.open(Path.of(s.input()), s.keepGoing());
         try {
             return LiveSource.open(s.cameraSettings(), s.events(), s.stopped());
-        } catch (LiveSource.Stopped e) {
-            throw e;
         } catch (IOException e) {
             throw new InputException(e.getMessage(), e); // a camera that never answered: bad input
         }
@@ -169,7 +167,7 @@ public final class DerainJob implements AutoCloseable {
         }
         try {
             operator.checkFrameSize(info().width(), info().height());
-        } catch (IllegalArgumentException e) {
+        } catch (SettingsException e) {
             throw new InputException(settings.input() + ": " + e.getMessage());
         }
     }

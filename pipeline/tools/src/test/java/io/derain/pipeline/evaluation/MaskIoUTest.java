@@ -3,6 +3,7 @@ package io.derain.pipeline.evaluation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.derain.models.SettingsException;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class MaskIoUTest {
         assertEquals(128, MaskIoU.thresholdByte(0.5));
         assertEquals(255, MaskIoU.thresholdByte(1.0));
         assertEquals(1, MaskIoU.thresholdByte(1 / 255.0));
-        assertThrows(IllegalArgumentException.class, () -> MaskIoU.thresholdByte(0));
+        assertThrows(SettingsException.class, () -> MaskIoU.thresholdByte(0));
     }
 
     @Test

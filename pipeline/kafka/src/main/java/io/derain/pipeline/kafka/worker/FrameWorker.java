@@ -1,5 +1,6 @@
 package io.derain.pipeline.kafka.worker;
 
+import io.derain.models.DerainException;
 import io.derain.operators.FrameOperator;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.kafka.FrameRecordCodec;
@@ -72,9 +73,9 @@ public final class FrameWorker implements AutoCloseable {
     private volatile boolean stopping;
     private boolean closed;
 
-    /** A failure that ends the worker (the open transaction is aborted). */
-    public static final class WorkerException extends IOException {
-        public WorkerException(String message, Throwable cause) { super(message, cause); }
+    /** A failure that ends the worker (the open transaction is aborted). Kind {@link DerainException.Kind#FATAL}. */
+    public static final class WorkerException extends DerainException {
+        public WorkerException(String message, Throwable cause) { super(Kind.FATAL, message, cause); }
     }
 
     private FrameWorker(WorkerSettings settings, FrameOperator operator, KafkaConsumer<byte[], byte[]> consumer,
@@ -147,13 +148,13 @@ public final class FrameWorker implements AutoCloseable {
                 }
             }
             drain();
+        } catch (WorkerException e) {
+            abortQuietly();
+            throw e;
         } catch (RuntimeException e) {
             abortQuietly();
             throw new WorkerException(settings.input() + " → " + settings.output() + ": worker failed: "
                     + KafkaClients.reason(e), e);
-        } catch (WorkerException e) {
-            abortQuietly();
-            throw e;
         } finally {
             finished.countDown();
         }

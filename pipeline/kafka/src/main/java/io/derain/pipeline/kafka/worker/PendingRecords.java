@@ -1,5 +1,6 @@
 package io.derain.pipeline.kafka.worker;
 
+import io.derain.models.SettingsException;
 import io.derain.operators.FrameOperator;
 import io.derain.operators.frame.VideoFrame;
 import io.derain.pipeline.kafka.FrameRecordCodec;
@@ -80,7 +81,7 @@ final class PendingRecords {
                 operator.checkFrameSize(frame.width(), frame.height());
             } catch (FrameRejectedException e) {
                 problem = e.getMessage();
-            } catch (IllegalArgumentException e) {
+            } catch (SettingsException e) { // the operator's frame size check
                 problem = FrameRecordCodec.rejected(r, "the operator cannot take this frame: " + e.getMessage()).getMessage();
             } catch (RuntimeException e) {
                 problem = FrameRecordCodec.rejected(r, "not decodable: " + KafkaClients.reason(e)).getMessage();

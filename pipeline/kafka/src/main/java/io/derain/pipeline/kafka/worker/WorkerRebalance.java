@@ -37,7 +37,7 @@ final class WorkerRebalance implements ConsumerRebalanceListener {
         if (partitions.isEmpty() || (!transaction.isOpen() && pending.isEmpty())) return;
         try {
             drain.run();
-        } catch (WorkerException | RuntimeException e) {
+        } catch (RuntimeException e) { // a WorkerException among them
             failure = e;
         }
     }

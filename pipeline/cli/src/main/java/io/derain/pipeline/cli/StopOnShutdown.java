@@ -1,5 +1,6 @@
-package io.derain.pipeline.runtime;
+package io.derain.pipeline.cli;
 
+import io.derain.pipeline.runtime.StagedPipeline;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * has passed. The JVM then exits with 128 + the signal's number (143 for SIGTERM, 130 for SIGINT), whatever
  * the job returns, unless the job failed while stopping and its owner said so ({@link #exitWith}).
  *
- * <p>Install it before anything that may wait (connecting to a camera): {@link #triggered()} tells such a
+ * <p>The CLI's, not the library's: it holds and may halt the JVM, which only the process owner may do (an embedding
+ * service stops its jobs with {@code DerainJob.stop()}). Install it before anything that may wait (connecting to a camera): {@link #triggered()} tells such a
  * wait to give up. Close it when the job is over; closing removes the hook.
  */
 public final class StopOnShutdown implements AutoCloseable {
