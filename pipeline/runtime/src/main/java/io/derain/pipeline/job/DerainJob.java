@@ -216,6 +216,7 @@ public final class DerainJob implements AutoCloseable {
     private PipelineSettings pipelineSettings(SourceInfo info, FrameOperator operator) {
         PipelineSettings s = info.live() ? PipelineSettings.forLive(operator.maxBatch(), settings.maxLatency())
                 : PipelineSettings.forBatch(operator.maxBatch());
+        s = s.withThreadFactory(settings.threadFactory());
         return settings.frameRate() > 0 ? s.withFrameRate(settings.frameRate()) : s;
     }
 

@@ -4,11 +4,13 @@ import io.derain.models.SettingsException;
 import io.derain.operators.temporal.TemporalSettings;
 import io.derain.pipeline.live.CameraSettings;
 import io.derain.pipeline.live.ReconnectPolicy;
+import io.derain.pipeline.runtime.PipelineSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -41,6 +43,7 @@ public final class JobSettings {
     private final List<Connector> connectors;
     private final Consumer<String> events;
     private final BooleanSupplier stopped;
+    private final ThreadFactory threadFactory;
 
     private JobSettings(Builder b) {
         input = b.input;
@@ -61,6 +64,7 @@ public final class JobSettings {
         connectors = List.copyOf(b.connectors);
         events = b.events;
         stopped = b.stopped;
+        threadFactory = b.threadFactory;
     }
 
     /** Settings reading {@code input} and writing {@code output}, everything else at its default. */
@@ -89,6 +93,8 @@ public final class JobSettings {
     public List<Connector> connectors() { return connectors; }
     public Consumer<String> events() { return events; }
     public BooleanSupplier stopped() { return stopped; }
+    /** Makes the job's decode and encode threads. */
+    public ThreadFactory threadFactory() { return threadFactory; }
 
     /** Whether the input is a live stream URL (not a file, not a connector's). */
     public boolean streamInput() {
@@ -137,6 +143,7 @@ public final class JobSettings {
         private Duration maxLatency = Duration.ofSeconds(1);
         private Consumer<String> events = message -> {};
         private BooleanSupplier stopped = () -> false;
+        private ThreadFactory threadFactory = PipelineSettings.DAEMON_THREADS;
 
         private Builder(String input, String output) {
             this.input = Objects.requireNonNull(input, "input");
@@ -200,6 +207,13 @@ public final class JobSettings {
          * {@code DerainJob.stop()}.
          */
         public Builder stopped(BooleanSupplier stop) { stopped = Objects.requireNonNull(stop); return this; }
+
+        /**
+         * Makes the job's decode and encode threads (inference runs on the thread that calls {@code run}): a
+         * service's own factory, for its thread group, priority or context (default: daemon threads named after
+         * their stage; a factory's names are kept, the stage's appended).
+         */
+        public Builder threadFactory(ThreadFactory factory) { threadFactory = Objects.requireNonNull(factory); return this; }
 
         /** @throws SettingsException for values out of range or a URI of a scheme no connector handles */
         public JobSettings build() {

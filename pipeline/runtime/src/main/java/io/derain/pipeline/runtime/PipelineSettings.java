@@ -3,6 +3,7 @@ package io.derain.pipeline.runtime;
 import io.derain.models.SettingsException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * How a {@link StagedPipeline} buffers, sheds load and checkpoints. What it keeps in flight bounds its
@@ -24,11 +25,20 @@ import java.util.Objects;
  *                           gives up on it (the job's output is committed either way)
  * @param frameRate          frames per second of source time to keep, taken evenly before inference (the
  *                           rest dropped as {@link DropReason#RATE}); zero keeps every frame
+ * @param threadFactory      makes the job's decode and encode threads (inference runs on the caller's): a
+ *                           service's own factory (its thread group, priority, context), or {@link #DAEMON_THREADS}
  */
 public record PipelineSettings(int queuedFrames, int queuedBatches, Duration maxBatchWait, QueuePolicy queuePolicy,
                                Duration maxLatency, Duration checkpointInterval, Duration stopTimeout,
-                               double frameRate) {
+                               double frameRate, ThreadFactory threadFactory) {
     private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The default: plain daemon threads (a job's threads never keep a JVM alive; {@code run()} joins them anyway). */
+    public static final ThreadFactory DAEMON_THREADS = stage -> {
+        Thread t = new Thread(stage);
+        t.setDaemon(true);
+        return t;
+    };
 
     public PipelineSettings {
         if (queuedFrames < 1) throw new SettingsException("queuedFrames must be at least 1");
@@ -39,6 +49,7 @@ public record PipelineSettings(int queuedFrames, int queuedBatches, Duration max
         requireNotNegative(checkpointInterval, "checkpointInterval");
         requireNotNegative(stopTimeout, "stopTimeout");
         if (!(frameRate >= 0)) throw new SettingsException("frameRate must be zero or positive");
+        Objects.requireNonNull(threadFactory, "threadFactory");
     }
 
     private static void requireNotNegative(Duration d, String name) {
@@ -51,7 +62,7 @@ public record PipelineSettings(int queuedFrames, int queuedBatches, Duration max
      */
     public static PipelineSettings forBatch(int batch) {
         return new PipelineSettings(Math.max(4, 2 * batch), 1, Duration.ZERO, QueuePolicy.BLOCK, Duration.ZERO,
-                Duration.ZERO, DEFAULT_STOP_TIMEOUT, 0);
+                Duration.ZERO, DEFAULT_STOP_TIMEOUT, 0, DAEMON_THREADS);
     }
 
     /**
@@ -61,23 +72,29 @@ public record PipelineSettings(int queuedFrames, int queuedBatches, Duration max
      */
     public static PipelineSettings forLive(int batch, Duration maxLatency) {
         return new PipelineSettings(batch, 1, Duration.ofMillis(50), QueuePolicy.DROP_OLDEST, maxLatency,
-                Duration.ofSeconds(1), DEFAULT_STOP_TIMEOUT, 0);
+                Duration.ofSeconds(1), DEFAULT_STOP_TIMEOUT, 0, DAEMON_THREADS);
     }
 
     public PipelineSettings withMaxBatchWait(Duration wait) {
         return new PipelineSettings(queuedFrames, queuedBatches, wait, queuePolicy, maxLatency, checkpointInterval,
-                stopTimeout, frameRate);
+                stopTimeout, frameRate, threadFactory);
     }
 
     public PipelineSettings withCheckpointInterval(Duration interval) {
         return new PipelineSettings(queuedFrames, queuedBatches, maxBatchWait, queuePolicy, maxLatency, interval,
-                stopTimeout, frameRate);
+                stopTimeout, frameRate, threadFactory);
     }
 
     /** Keeps {@code fps} frames per second of source time (0: all). */
     public PipelineSettings withFrameRate(double fps) {
         return new PipelineSettings(queuedFrames, queuedBatches, maxBatchWait, queuePolicy, maxLatency,
-                checkpointInterval, stopTimeout, fps);
+                checkpointInterval, stopTimeout, fps, threadFactory);
+    }
+
+    /** Makes the job's decode and encode threads with {@code factory} (named after their stage once made). */
+    public PipelineSettings withThreadFactory(ThreadFactory factory) {
+        return new PipelineSettings(queuedFrames, queuedBatches, maxBatchWait, queuePolicy, maxLatency,
+                checkpointInterval, stopTimeout, frameRate, factory);
     }
 
     /**

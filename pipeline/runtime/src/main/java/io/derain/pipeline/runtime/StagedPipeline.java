@@ -157,9 +157,11 @@ public final class StagedPipeline {
         return list;
     }
 
-    private static Thread start(String name, Runnable stage) {
-        Thread t = new Thread(stage, name);
-        t.setDaemon(true); // never keeps a JVM alive on its own; run() joins it anyway
+    /** A stage's thread from the settings' factory, named after the stage (a caller's name is kept in front). */
+    private Thread start(String name, Runnable stage) {
+        Thread t = settings.threadFactory().newThread(stage);
+        if (t == null) throw new IllegalStateException("the thread factory refused the " + name + " thread");
+        t.setName(settings.threadFactory() == PipelineSettings.DAEMON_THREADS ? name : t.getName() + " " + name);
         t.start();
         return t;
     }

@@ -74,7 +74,29 @@ class DerainJobTest {
     }
 
     @Test
-    void kafkaEndsNeedTheirSettings() {
+    void theCallersThreadFactoryMakesTheStageThreads() throws Exception {
+        java.util.List<String> made = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.ThreadFactory factory = stage -> {
+            Thread t = new Thread(stage, "svc-" + made.size());
+            made.add(t.getName());
+            return t;
+        };
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        JobSettings settings = JobSettings.builder(TestMedia.shortClip().toString(), tmp.resolve("t.mp4").toString())
+                .frameRate(5).threadFactory(factory).build();
+        try (IdentityOperator operator = new IdentityOperator(1);
+             DerainJob job = DerainJob.open(settings, operator)) {
+            job.run(new ProgressListener() {
+                @Override
+                public void progressed(long framesDone) { seen.add(Thread.currentThread().getName()); }
+            });
+        }
+        assertEquals(java.util.List.of("svc-0", "svc-1"), made, "decode and encode threads, from the caller's factory");
+        assertTrue(seen.stream().anyMatch(n -> n.startsWith("svc-") && n.endsWith("derain-encode")), seen.toString());
+    }
+
+    @Test
+    void schemesWithoutAConnectorAreRefused() {
         assertThrows(SettingsException.class, () -> JobSettings.builder("kafka://127.0.0.1:9092/frames", "out.mp4").build());
         assertThrows(SettingsException.class, () -> JobSettings.builder("in.mp4", "kafka://127.0.0.1:9092/frames").build());
         assertThrows(SettingsException.class, () -> JobSettings.builder("in.mp4", "out.mp4").frameRate(-1).build());

@@ -131,7 +131,7 @@ class StreamSeamsTest {
         Camera camera = new Camera(60, 0, false);
         Recorder sink = new Recorder();
         var settings = new PipelineSettings(8, 1, Duration.ZERO, QueuePolicy.BLOCK, Duration.ofMillis(15), Duration.ZERO,
-                Duration.ofSeconds(5), 0);
+                Duration.ofSeconds(5), 0, PipelineSettings.DAEMON_THREADS);
         JobReport report = new StagedPipeline(camera, slowOperator(10), sink, settings).run(ProgressListener.NONE);
         assertTrue(report.dropped().get(DropReason.LATENCY) > 0, report.describeDrops());
         assertEquals(60, report.frames() + report.dropped().get(DropReason.LATENCY));
