@@ -3,6 +3,7 @@ package io.derain.pipeline.broker;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.kafka.KafkaClients;
 import io.derain.pipeline.kafka.KafkaUrl;
+import io.derain.pipeline.runtime.Deadline;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -76,7 +77,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(BrokerSettings settings) throws IOException {
         Path dir = settings.dataDir().toAbsolutePath();
         prepare(dir);
-        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        Deadline deadline = Deadline.in(settings.startTimeout());
         for (int attempt = 1; ; attempt++) {
             int port = settings.port() != 0 ? checkedFree(settings.host(), settings.port()) : freePort(settings.host());
             int controllerPort = freePort("127.0.0.1");
@@ -231,7 +232,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /** Runs the server's startup on a thread of its own so that it has a deadline. */
-    private static void startWithin(KafkaRaftServer server, long deadline) throws IOException {
+    private static void startWithin(KafkaRaftServer server, Deadline deadline) throws IOException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread starter = new Thread(() -> {
             try {
@@ -243,7 +244,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         starter.setDaemon(true);
         starter.start();
         try {
-            starter.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            starter.join(deadline.remainingMillis(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             shutdownQuietly(server);
@@ -260,13 +261,13 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     /** Waits until an admin client sees this broker: then producers and consumers are served too. */
-    private void awaitClients(long deadline) throws IOException {
+    private void awaitClients(Deadline deadline) throws IOException {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "derain-broker-check");
         try (Admin admin = Admin.create(props)) {
             while (true) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                long left = deadline.remainingMillis(0);
                 if (left <= 0) throw new IOException(bootstrap + ": Kafka broker started but serves no clients");
                 try {
                     int wait = (int) Math.min(left, 5000);

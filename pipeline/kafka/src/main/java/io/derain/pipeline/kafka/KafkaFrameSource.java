@@ -3,6 +3,7 @@ package io.derain.pipeline.kafka;
 import io.derain.operators.frame.VideoFrame;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.media.MediaItem;
+import io.derain.pipeline.runtime.Deadline;
 import io.derain.pipeline.runtime.FrameRejectedException;
 import io.derain.pipeline.sink.SinkCheckpoint;
 import io.derain.pipeline.source.FramePool;
@@ -253,7 +254,7 @@ public final class KafkaFrameSource implements FrameSource {
 
     /** Reads until the camera's first record with valid headers; rejects before it stay buffered for next(). */
     private SourceInfo readInfo(BooleanSupplier stop) throws IOException {
-        long deadline = System.nanoTime() + settings.firstFrameTimeout().toNanos();
+        Deadline deadline = Deadline.in(settings.firstFrameTimeout());
         String firstProblem = null;
         int checked = 0;
         while (true) {
@@ -277,7 +278,7 @@ public final class KafkaFrameSource implements FrameSource {
             if (stop.getAsBoolean()) {
                 throw new SourceStopped(url + ": stopped before the first frame of camera '" + settings.camera() + "' arrived");
             }
-            if (settings.follow() && System.nanoTime() - deadline > 0) {
+            if (settings.follow() && deadline.expired()) {
                 throw new InputException(url + ": no frames of camera '" + settings.camera() + "' arrived within "
                         + settings.firstFrameTimeout().toSeconds() + " s");
             }

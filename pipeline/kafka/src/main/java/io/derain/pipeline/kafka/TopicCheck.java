@@ -1,6 +1,7 @@
 package io.derain.pipeline.kafka;
 
 import io.derain.pipeline.InputException;
+import io.derain.pipeline.runtime.Deadline;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public final class TopicCheck {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms)), config);
         try {
-            long deadline = System.nanoTime() + timeout.toNanos();
+            Deadline deadline = Deadline.in(timeout);
             int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
             Collection<Node> nodes = await(admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
                     .nodes(), config, timeout, deadline);
@@ -78,9 +79,9 @@ public final class TopicCheck {
         }
     }
 
-    private static <T> T await(KafkaFuture<T> future, KafkaClientConfig config, Duration timeout, long deadline)
+    private static <T> T await(KafkaFuture<T> future, KafkaClientConfig config, Duration timeout, Deadline deadline)
             throws IOException {
-        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        long left = deadline.remainingMillis(1);
         try {
             return future.get(left + 1000, TimeUnit.MILLISECONDS); // the request's own timeout fires first
         } catch (InterruptedException e) {

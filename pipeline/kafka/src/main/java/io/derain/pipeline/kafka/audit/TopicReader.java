@@ -3,6 +3,7 @@ package io.derain.pipeline.kafka.audit;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.kafka.KafkaClientConfig;
 import io.derain.pipeline.kafka.KafkaClients;
+import io.derain.pipeline.runtime.Deadline;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ final class TopicReader {
                         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, deserializer,
                         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, deserializer));
         String topic = client.url().topic();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.in(timeout);
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(props, client)) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
@@ -49,7 +50,7 @@ final class TopicReader {
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
             while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
+                if (deadline.expired()) {
                     throw new IOException(client.url() + ": not read to its end within " + timeout.toSeconds() + " s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {

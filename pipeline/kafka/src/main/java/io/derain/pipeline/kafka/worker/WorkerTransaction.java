@@ -2,6 +2,7 @@ package io.derain.pipeline.kafka.worker;
 
 import io.derain.pipeline.kafka.KafkaClients;
 import io.derain.pipeline.kafka.worker.FrameWorker.WorkerException;
+import io.derain.pipeline.runtime.Deadline;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -139,13 +140,13 @@ final class WorkerTransaction implements AutoCloseable {
      * aborts the transaction anyway and the call's failure says so.
      */
     private void untilAnswered(String what, Runnable call) {
-        long deadline = System.nanoTime() + settings.transactionTimeout().toNanos();
+        Deadline deadline = Deadline.in(settings.transactionTimeout());
         while (true) {
             try {
                 call.run();
                 return;
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                if (System.nanoTime() >= deadline) throw e;
+                if (deadline.expired()) throw e;
                 stats.retries.incrementAndGet();
                 LOG.warn("derain worker: {} timed out (the broker away?); retrying: {}", what, KafkaClients.reason(e));
             }
