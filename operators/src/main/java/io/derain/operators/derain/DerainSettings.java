@@ -3,7 +3,8 @@ package io.derain.operators.derain;
 import io.derain.models.SettingsException;
 
 /**
- * How the derain operator runs.
+ * How the derain operator runs. Start from {@link #defaults()} and change what differs with the {@code with...}
+ * methods (the canonical constructor is the record's; callers name what they set).
  *
  * @param maxBatch    frames per inference call
  * @param maxPixels   largest frame (width × height) accepted, to fail early rather than run out of memory
@@ -41,6 +42,28 @@ public record DerainSettings(int maxBatch, long maxPixels, Precision precision, 
 
     public DerainSettings withPipelineDepth(int depth) {
         return new DerainSettings(maxBatch, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, depth, gate);
+    }
+
+    public DerainSettings withMaxPixels(long pixels) {
+        return new DerainSettings(maxBatch, pixels, precision, workWidth, workHeight, tile, tileOverlap, pipelineDepth, gate);
+    }
+
+    public DerainSettings withPrecision(Precision p) {
+        return new DerainSettings(maxBatch, maxPixels, p, workWidth, workHeight, tile, tileOverlap, pipelineDepth, gate);
+    }
+
+    /** Runs the model at width × height and applies its correction at full size (0 × 0: off). */
+    public DerainSettings withWorkSize(int width, int height) {
+        return new DerainSettings(maxBatch, maxPixels, precision, width, height, tile, tileOverlap, pipelineDepth, gate);
+    }
+
+    /** Tiled full-resolution inference with tiles of {@code side} overlapping by {@code overlap} (side 0: off). */
+    public DerainSettings withTiles(int side, int overlap) {
+        return new DerainSettings(maxBatch, maxPixels, precision, workWidth, workHeight, side, overlap, pipelineDepth, gate);
+    }
+
+    public DerainSettings withGate(GateChoice g) {
+        return new DerainSettings(maxBatch, maxPixels, precision, workWidth, workHeight, tile, tileOverlap, pipelineDepth, g);
     }
 
     /** The depth to use on {@code device}: as set, or the default for it. */

@@ -40,7 +40,7 @@ class DerainOperatorTest {
     }
 
     private static DerainSettings settings(int batch, long maxPixels) {
-        return new DerainSettings(batch, maxPixels, Precision.FP32, 0, 0, 0, 0, 0, GateChoice.of(AttentionGate.widenedBy(0)));
+        return DerainSettings.defaults().withBatch(batch).withMaxPixels(maxPixels).withGate(GateChoice.of(AttentionGate.widenedBy(0)));
     }
 
     private static VideoFrame randomFrame(int w, int h, long seed) {
@@ -85,7 +85,7 @@ class DerainOperatorTest {
         torch.manual_seed(7);
         var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
         // The whole network output: an untrained attention map is near zero, so the gate would pass the frame.
-        var whole = new DerainSettings(2, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, GateChoice.of(AttentionGate.OFF));
+        var whole = DerainSettings.defaults().withBatch(2).withMaxPixels(1 << 24).withGate(GateChoice.of(AttentionGate.OFF));
         try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU), whole)) {
             VideoFrame f = randomFrame(50, 30, 4);
             byte[] before = bytes(f.pixels());
@@ -111,7 +111,7 @@ class DerainOperatorTest {
     @Test
     void tilesBlendBackToTheExactFrame() {
         // Identity per tile: any blending error (weights not summing to one, gaps) would show.
-        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 48, 12, 0, GateChoice.of(AttentionGate.widenedBy(0))))) {
+        try (DerainOperator op = identityOperator(DerainSettings.defaults().withBatch(1).withMaxPixels(1 << 24).withTiles(48, 12).withGate(GateChoice.of(AttentionGate.widenedBy(0))))) {
             VideoFrame f = randomFrame(130, 70, 5);
             byte[] before = bytes(f.pixels());
             op.apply(List.of(f));
@@ -122,7 +122,7 @@ class DerainOperatorTest {
 
     @Test
     void workResolutionKeepsFullResolutionDetailWhereTheModelChangesNothing() {
-        try (DerainOperator op = identityOperator(new DerainSettings(1, 1 << 24, Precision.FP32, 32, 20, 0, 0, 0, GateChoice.of(AttentionGate.widenedBy(0))))) {
+        try (DerainOperator op = identityOperator(DerainSettings.defaults().withBatch(1).withMaxPixels(1 << 24).withWorkSize(32, 20).withGate(GateChoice.of(AttentionGate.widenedBy(0))))) {
             VideoFrame f = randomFrame(128, 72, 6);
             byte[] before = bytes(f.pixels());
             op.apply(List.of(f));
@@ -139,7 +139,7 @@ class DerainOperatorTest {
             torch.manual_seed(11);
             var model = new GeneratorModel(new AttentiveGenerator(GeneratorConfig.LITE), "random init (test)");
             try (DerainOperator op = new DerainOperator(model, ComputeDevice.select(ComputeDevice.Kind.CPU),
-                    new DerainSettings(1, 1 << 24, precisions[i], 0, 0, 0, 0, 0, GateChoice.of(AttentionGate.widenedBy(0))))) {
+                    DerainSettings.defaults().withBatch(1).withMaxPixels(1 << 24).withPrecision(precisions[i]).withGate(GateChoice.of(AttentionGate.widenedBy(0))))) {
                 VideoFrame f = randomFrame(64, 48, 8);
                 op.apply(List.of(f));
                 results[i] = bytes(f.pixels());
@@ -255,7 +255,7 @@ class DerainOperatorTest {
         AttentionGate[] gates = {AttentionGate.widenedBy(0), AttentionGate.widenedBy(3), AttentionGate.OFF};
         int[] clearColumns = {16, 13, 0};
         for (int g = 0; g < gates.length; g++) {
-            DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, GateChoice.of(gates[g]));
+            DerainSettings s = DerainSettings.defaults().withBatch(1).withMaxPixels(1 << 24).withGate(GateChoice.of(gates[g]));
             try (DerainOperator op = new DerainOperator(blackRightHalf(), cpu, s)) {
                 VideoFrame f = randomFrame(32, 8, 9);
                 byte[] before = bytes(f.pixels());
@@ -287,7 +287,7 @@ class DerainOperatorTest {
         double[] kept = {0.6, 0.2, 0};
         for (int g = 0; g < gains.length; g++) {
             AttentionGate gate = AttentionGate.of(2, gains[g]);
-            DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, GateChoice.of(gate));
+            DerainSettings s = DerainSettings.defaults().withBatch(1).withMaxPixels(1 << 24).withGate(GateChoice.of(gate));
             try (DerainOperator op = new DerainOperator(blackWithMap(0.4), cpu, s)) {
                 VideoFrame f = randomFrame(16, 8, 11);
                 byte[] before = bytes(f.pixels());
@@ -309,7 +309,7 @@ class DerainOperatorTest {
     @Test
     void theWholeOutputViewSkipsTheGate() {
         ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU);
-        DerainSettings s = new DerainSettings(1, 1 << 24, Precision.FP32, 0, 0, 0, 0, 0, GateChoice.of(AttentionGate.widenedBy(3)));
+        DerainSettings s = DerainSettings.defaults().withBatch(1).withMaxPixels(1 << 24).withGate(GateChoice.of(AttentionGate.widenedBy(3)));
         try (DerainOperator op = new DerainOperator(blackRightHalf(), cpu, s)) {
             FrameOperator whole = op.wholeOutput();
             VideoFrame f = randomFrame(32, 8, 9);

@@ -80,7 +80,8 @@ final class ComputeOptions {
             throw new SettingsException("--no-attention-gate cannot be combined with --gate-grow or --gate-gain");
         }
         GateChoice gate = new GateChoice(attentionGate, gateGrow, gateGain);
-        return new DerainSettings(batch, maxPixels, Precision.parse(precision), ww, wh, tile, tileOverlap, 0, gate);
+        return DerainSettings.defaults().withBatch(batch).withMaxPixels(maxPixels).withPrecision(Precision.parse(precision))
+                .withWorkSize(ww, wh).withTiles(tile, tileOverlap).withGate(gate);
     }
 
     /** A line to warn with when the settings will run much slower than the user likely expects; null if none. */
