@@ -19,6 +19,7 @@ COPY pipeline/kafka/pom.xml pipeline/kafka/
 COPY pipeline/broker/pom.xml pipeline/broker/
 COPY pipeline/metrics/pom.xml pipeline/metrics/
 COPY pipeline/tools/pom.xml pipeline/tools/
+COPY pipeline/serve/pom.xml pipeline/serve/
 COPY pipeline/cli/pom.xml pipeline/cli/
 COPY samples/pom.xml samples/
 COPY models/src models/src
@@ -28,6 +29,7 @@ COPY pipeline/kafka/src pipeline/kafka/src
 COPY pipeline/broker/src pipeline/broker/src
 COPY pipeline/metrics/src pipeline/metrics/src
 COPY pipeline/tools/src pipeline/tools/src
+COPY pipeline/serve/src pipeline/serve/src
 COPY pipeline/cli/src pipeline/cli/src
 RUN mvn -B -q ${PROFILE} -DskipTests -pl pipeline/cli -am install \
  && mkdir -p /opt/derain/lib \

@@ -38,14 +38,16 @@ class ModuleRulesTest {
                 .layer("metrics").definedBy("io.derain.pipeline.metrics..")
                 .layer("tools").definedBy("io.derain.pipeline.evaluation..", "io.derain.pipeline.benchmark..",
                         "io.derain.pipeline.synthesis..", "io.derain.pipeline.training..")
+                .layer("serve").definedBy("io.derain.pipeline.serve..")
                 .layer("cli").definedBy("io.derain.pipeline.cli..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("tools").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("serve").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("tools", "cli")
                 .whereLayer("broker").mayOnlyBeAccessedByLayers("tools", "cli")
                 .whereLayer("kafka").mayOnlyBeAccessedByLayers("broker", "metrics", "tools", "cli")
-                .whereLayer("runtime").mayOnlyBeAccessedByLayers("kafka", "broker", "metrics", "tools", "cli")
-                .whereLayer("operators").mayOnlyBeAccessedByLayers("runtime", "kafka", "broker", "metrics", "tools", "cli")
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("kafka", "broker", "metrics", "tools", "serve", "cli")
+                .whereLayer("operators").mayOnlyBeAccessedByLayers("runtime", "kafka", "broker", "metrics", "tools", "serve", "cli")
                 .check(classes);
     }
 
