@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Removes raindrops from video and images with the attentive generator (Qian et al., CVPR 2018).",
         subcommands = {RunCommand.class, SynthCommand.class, EvalCommand.class, CalibrateCommand.class, TrainCommand.class,
-                BrokerCommand.class, WorkerCommand.class, AuditCommand.class,
+                BrokerCommand.class, WorkerCommand.class, AuditCommand.class, ServeCommand.class,
                 BenchCommand.class, ModelBenchCommand.class, DeviceCheckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 2 bad usage or bad input, 1 failure while running, 143 (SIGTERM) or 130 "
                 + "(Ctrl-C) stopped early with the output kept up to the last frame written."})

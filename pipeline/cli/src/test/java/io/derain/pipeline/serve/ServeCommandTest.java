@@ -1,0 +1,84 @@
+package io.derain.pipeline.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.derain.pipeline.live.RtspCamera;
+import io.derain.pipeline.source.TestMedia;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code derain serve} in a child JVM with real RTSP cameras (the live tests' gst-rtsp-server fixture) and the
+ * bundled model: the cameras record through one model in shared batches, one camera whose output cannot be made
+ * fails alone, and SIGTERM commits every output.
+ */
+@Tag("live")
+@Timeout(180)
+class ServeCommandTest {
+    private static final Pattern INFERRED = Pattern.compile("inferred (\\d+) frames in (\\d+) batches");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void camerasRecordThroughSharedBatchesAndABrokenOneFailsAlone() throws Exception {
+        assumeTrue(RtspCamera.available(), "gst-rtsp-server (python3-gi) is not installed");
+        try (RtspCamera one = RtspCamera.start(); RtspCamera two = RtspCamera.start()) {
+            Path config = Files.writeString(dir.resolve("cameras.yaml"), String.join("\n",
+                    "model: lite",
+                    "batch: 3",
+                    "max-wait: 200ms",
+                    "cameras:",
+                    "  - {id: cam1, input: \"" + one.url() + "\", output: \"" + dir.resolve("cam1.mp4") + "\", fps: 2}",
+                    "  - {id: cam2, input: \"" + two.url() + "\", output: \"" + dir.resolve("cam2.mp4") + "\", fps: 2}",
+                    "  - {id: cam3, input: \"" + one.url() + "\", output: \"" + dir.resolve("missing/cam3.mp4") + "\", fps: 2}",
+                    ""));
+            Path log = dir.resolve("serve.log");
+            Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+                    "-cp", System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli", "serve",
+                    "--config", config.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                awaitFrames(dir.resolve("cam1.mp4"), dir.resolve("cam2.mp4"), serve, log);
+                Thread.sleep(10_000);
+                serve.destroy(); // SIGTERM
+                assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
+            } finally {
+                serve.destroyForcibly();
+            }
+            String err = Files.readString(log);
+            assertEquals(143, serve.exitValue(), err);
+            assertTrue(err.contains("cam3: failed: ") && err.contains("missing"), "the broken camera fails alone:\n" + err);
+            for (String cam : List.of("cam1", "cam2")) {
+                TestMedia.Probe video = TestMedia.probe(dir.resolve(cam + ".mp4"));
+                assertTrue(video.frames() >= 5, cam + ": " + video + "\n" + err);
+            }
+            Matcher m = INFERRED.matcher(err);
+            assertTrue(m.find(), err);
+            long frames = Long.parseLong(m.group(1)), batches = Long.parseLong(m.group(2));
+            assertTrue(frames > batches, "frames of the two cameras shared batches: " + m.group() + "\n" + err);
+        }
+    }
+
+    /** Until both outputs' partial files exist (the cameras are recording), within 90 s. */
+    private static void awaitFrames(Path a, Path b, Process serve, Path log) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < end) {
+            String err = Files.readString(log);
+            if (err.contains("cam1: recording") && err.contains("cam2: recording")) return;
+            assertTrue(serve.isAlive(), "serve ended early:\n" + err);
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the cameras did not start recording within 90 s:\n" + Files.readString(log));
+    }
+}

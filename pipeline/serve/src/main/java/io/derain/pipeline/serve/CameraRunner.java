@@ -1,0 +1,117 @@
+package io.derain.pipeline.serve;
+
+import io.derain.models.DerainException;
+import io.derain.pipeline.job.DerainJob;
+import io.derain.pipeline.job.JobSettings;
+import io.derain.pipeline.runtime.Deadline;
+import io.derain.pipeline.runtime.JobReport;
+import io.derain.pipeline.runtime.ProgressListener;
+import io.derain.pipeline.source.SourceStopped;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs one camera's job on a thread of its own until it is stopped or its input ends: opens it (waiting for a live
+ * camera as the reconnect policy says), runs it through the camera's {@link CameraInference}, and keeps its state.
+ * A failure ends this camera only. Owns its thread and the job; not the shared inference.
+ */
+public final class CameraRunner implements AutoCloseable {
+    /** Where a camera is. */
+    public enum State { CONNECTING, RUNNING, ENDED, STOPPED, FAILED }
+
+    private final CameraConfig config;
+    private final CameraInference inference;
+    private final Consumer<String> events;
+    private final ThreadFactory threads;
+    private final Thread thread;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile State state = State.CONNECTING;
+    private volatile String problem;
+    private volatile JobReport report;
+    private volatile DerainJob job;
+    private volatile boolean stopping;
+
+    CameraRunner(CameraConfig config, CameraInference inference, ThreadFactory threads, Consumer<String> events) {
+        this.config = config;
+        this.inference = inference;
+        this.events = events;
+        this.threads = threads;
+        this.thread = threads.newThread(this::run);
+        thread.setName(thread.getName() + " derain-camera-" + config.id());
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    public CameraConfig config() { return config; }
+    public State state() { return state; }
+    /** Why it failed, one line; null unless {@link State#FAILED}. */
+    public String problem() { return problem; }
+    /** What its job did, once it ended or was stopped; null before. */
+    public JobReport report() { return report; }
+    /** The running job, for its live counters; null while connecting and after. */
+    public DerainJob job() { return job; }
+
+    private void run() {
+        JobSettings.Builder settings = JobSettings.builder(config.input(), config.output()).camera(config.id())
+                .segment(config.segment()).frameRate(config.fps()).maxLatency(config.maxLatency())
+                .events(line -> events.accept(config.id() + ": " + line)).stopped(() -> stopping).threadFactory(threads);
+        try (DerainJob opened = DerainJob.open(settings.build())) {
+            opened.attach(inference);
+            synchronized (this) {
+                job = opened;
+                if (stopping) opened.stop();
+            }
+            state = State.RUNNING;
+            events.accept(config.id() + ": recording " + opened.info().width() + "x" + opened.info().height());
+            report = opened.run(ProgressListener.NONE);
+            state = stopping ? State.STOPPED : State.ENDED;
+        } catch (SourceStopped e) {
+            state = State.STOPPED;
+        } catch (DerainException | java.io.IOException e) {
+            fail(e.getMessage());
+        } catch (RuntimeException e) {
+            fail(e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            job = null;
+            ended.countDown();
+        }
+    }
+
+    private void fail(String message) {
+        problem = message;
+        state = State.FAILED;
+        events.accept(config.id() + ": failed: " + message);
+    }
+
+    /** Asks the camera to stop: its output is committed with what was written. Returns at once. */
+    public void stop() {
+        synchronized (this) {
+            stopping = true;
+            if (job != null) job.stop();
+        }
+    }
+
+    /** Waits until the camera's thread has ended; false if not within {@code timeout}. */
+    public boolean awaitEnded(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops it and waits up to 30 s for its output to be committed. */
+    @Override
+    public void close() {
+        stop();
+        Deadline deadline = Deadline.in(Duration.ofSeconds(30));
+        try {
+            if (!ended.await(deadline.remainingMillis(1), TimeUnit.MILLISECONDS)) {
+                events.accept(config.id() + ": did not stop within 30 s; left behind");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
