@@ -70,6 +70,70 @@ class ServeCommandTest {
         }
     }
 
+    @Test
+    void readinessFollowsTheCamerasAndHealthTheInference() throws Exception {
+        assumeTrue(RtspCamera.available(), "gst-rtsp-server (python3-gi) is not installed");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (RtspCamera camera = RtspCamera.start()) {
+            Path config = Files.writeString(dir.resolve("cameras.yaml"), String.join("\n",
+                    "model: lite",
+                    "cameras:",
+                    "  - {id: cam1, input: \"" + camera.url() + "\", output: \"" + dir.resolve("cam1.mp4") + "\", fps: 2}",
+                    ""));
+            Path log = dir.resolve("serve.log");
+            Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+                    "-cp", System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli", "serve",
+                    "--config", config.toString(), "--http", "127.0.0.1:" + port)
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                awaitProbe(port, "/readyz", 200, "ok", 90, serve, log);
+                assertEquals(200, get(port, "/healthz").statusCode());
+                camera.kill();
+                awaitProbe(port, "/readyz", 503, "cam1: reconnecting", 30, serve, log);
+                camera.restart();
+                awaitProbe(port, "/readyz", 200, "ok", 30, serve, log);
+                assertEquals(405, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/readyz")).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+                serve.destroy();
+                assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
+            } finally {
+                serve.destroyForcibly();
+            }
+            String err = Files.readString(log);
+            assertEquals(143, serve.exitValue(), err);
+            assertTrue(err.contains("cam1: stopped"), err);
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).timeout(java.time.Duration.ofSeconds(5)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void awaitProbe(int port, String path, int status, String text, int seconds, Process serve, Path log)
+            throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String last = "no answer";
+        while (System.nanoTime() < end) {
+            assertTrue(serve.isAlive(), "serve ended early:\n" + Files.readString(log));
+            try {
+                var r = get(port, path);
+                last = r.statusCode() + " " + r.body().strip();
+                if (r.statusCode() == status && r.body().contains(text)) return;
+            } catch (java.io.IOException e) {
+                last = e.toString(); // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(path + ": expected " + status + " '" + text + "' within " + seconds + " s, last " + last
+                + "\n" + Files.readString(log));
+    }
+
     /** Until both outputs' partial files exist (the cameras are recording), within 90 s. */
     private static void awaitFrames(Path a, Path b, Process serve, Path log) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);

@@ -92,6 +92,32 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves a health or readiness probe at {@code path}: 200 "ok" while {@code problems} returns null or nothing,
+     * else 503 with its text (one reason per line). For orchestrators (Docker's HEALTHCHECK, Kubernetes probes).
+     */
+    public void probe(String path, java.util.function.Supplier<String> problems) {
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                    exchange.sendResponseHeaders(405, -1);
+                    return;
+                }
+                String p = problems.get();
+                boolean ok = p == null || p.isBlank();
+                byte[] body = ((ok ? "ok" : p.strip()) + "\n").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                boolean head = "HEAD".equals(exchange.getRequestMethod());
+                exchange.sendResponseHeaders(ok ? 200 : 503, head ? -1 : body.length);
+                if (!head) {
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                }
+            }
+        });
+    }
+
     public MeterRegistry registry() { return registry; }
 
     /** The port actually bound. */

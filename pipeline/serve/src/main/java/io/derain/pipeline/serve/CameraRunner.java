@@ -3,6 +3,7 @@ package io.derain.pipeline.serve;
 import io.derain.models.DerainException;
 import io.derain.pipeline.job.DerainJob;
 import io.derain.pipeline.job.JobSettings;
+import io.derain.pipeline.live.LiveSource;
 import io.derain.pipeline.runtime.Deadline;
 import io.derain.pipeline.runtime.JobReport;
 import io.derain.pipeline.runtime.ProgressListener;
@@ -55,6 +56,21 @@ public final class CameraRunner implements AutoCloseable {
     public JobReport report() { return report; }
     /** The running job, for its live counters; null while connecting and after. */
     public DerainJob job() { return job; }
+
+    /**
+     * Why this camera is not ready, or null when it is: connecting (its camera has not answered yet), reconnecting
+     * (a live camera dropped and is being retried), or failed. A file input that ran out is not "down".
+     */
+    public String notReady() {
+        State s = state;
+        if (s == State.CONNECTING) return "connecting";
+        if (s == State.FAILED) return "failed: " + problem;
+        DerainJob j = job;
+        if (s == State.RUNNING && j != null && j.source() instanceof LiveSource camera && !camera.stats().isConnected()) {
+            return "reconnecting (" + camera.stats().reconnects() + " reconnects so far)";
+        }
+        return null;
+    }
 
     private void run() {
         JobSettings.Builder settings = JobSettings.builder(config.input(), config.output()).camera(config.id())

@@ -48,6 +48,16 @@ public final class Cameras implements AutoCloseable {
         return true;
     }
 
+    /** One line per camera that is not ready ("cam1: reconnecting"), or an empty string when all are. */
+    public String notReady() {
+        StringBuilder problems = new StringBuilder();
+        for (CameraRunner r : all()) {
+            String why = r.notReady();
+            if (why != null) problems.append(r.config().id()).append(": ").append(why).append('\n');
+        }
+        return problems.toString();
+    }
+
     /** Asks every camera to stop at once (outputs committed); returns at once. */
     public void stopAll() {
         for (CameraRunner r : all()) r.stop();
