@@ -80,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
                 server.probe("/readyz", cameras::notReady);
                 say(err, "health, readiness and metrics on http://" + listen[0] + ":" + server.port() + " (/healthz, /readyz, /metrics)");
             }
-            while (!cameras.allEnded() && !hook.triggered()) Thread.sleep(200);
+            watchForChanges(cfg, cameras, err, hook);
             cameras.close(); // every output committed before the model goes
             for (CameraRunner r : cameras.all()) {
                 say(err, r.config().id() + ": " + r.state().name().toLowerCase(java.util.Locale.ROOT)
@@ -90,6 +90,57 @@ final class ServeCommand implements Callable<Integer> {
             say(err, "inferred " + shared.frames() + " frames in " + shared.batches() + " batches");
             boolean failed = cameras.all().stream().anyMatch(r -> r.state() == CameraRunner.State.FAILED);
             return failed ? 1 : 0;
+        }
+    }
+
+    /**
+     * Runs until a signal stops the process or every camera's input has ended. Meanwhile a SIGHUP, or a change of
+     * the file's modification time or size, re-reads the file and applies the difference; a bad file keeps the
+     * running cameras and says why in one line.
+     */
+    private void watchForChanges(ServeConfig running, Cameras cameras, PrintWriter err, StopOnShutdown hook)
+            throws InterruptedException {
+        java.util.concurrent.atomic.AtomicBoolean hangup = new java.util.concurrent.atomic.AtomicBoolean();
+        sun.misc.SignalHandler previous = hupHandler(() -> hangup.set(true));
+        try {
+            String seen = stamp();
+            while (!hook.triggered() && !(!cameras.all().isEmpty() && cameras.allEnded())) {
+                Thread.sleep(200);
+                String now = stamp();
+                if (!hangup.getAndSet(false) && now.equals(seen)) continue;
+                seen = now;
+                try {
+                    ServeConfig next = ServeConfigFile.read(config);
+                    if (!next.model().equals(running.model()) || next.batch() != running.batch()
+                            || !next.maxWait().equals(running.maxWait())) {
+                        say(err, "reload: model, batch and max-wait changes take a restart; kept " + running.model()
+                                + ", batch " + running.batch() + ", max-wait " + running.maxWait().toMillis() + " ms");
+                    }
+                    say(err, "reload: " + cameras.apply(next.cameras()));
+                } catch (io.derain.pipeline.InputException e) {
+                    say(err, "reload failed: " + e.getMessage() + "; the running cameras are kept");
+                }
+            }
+        } finally {
+            if (previous != null) sun.misc.Signal.handle(new sun.misc.Signal("HUP"), previous);
+        }
+    }
+
+    /** The file's modification time and size: a change of either is a change of the file. */
+    private String stamp() {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(config).toMillis() + "/" + java.nio.file.Files.size(config);
+        } catch (java.io.IOException e) {
+            return "unreadable";
+        }
+    }
+
+    /** SIGHUP runs {@code reload} (the CLI owns the process's signals); the handler it replaced, or null. */
+    private static sun.misc.SignalHandler hupHandler(Runnable reload) {
+        try {
+            return sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload.run());
+        } catch (IllegalArgumentException e) {
+            return null; // no SIGHUP here (not on Linux): the file watch still applies changes
         }
     }
 

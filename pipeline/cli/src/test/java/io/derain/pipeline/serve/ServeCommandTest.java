@@ -109,6 +109,54 @@ class ServeCommandTest {
         }
     }
 
+    @Test
+    void sighupAppliesTheFilesDifferenceAndABadFileChangesNothing() throws Exception {
+        assumeTrue(RtspCamera.available(), "gst-rtsp-server (python3-gi) is not installed");
+        try (RtspCamera one = RtspCamera.start(); RtspCamera two = RtspCamera.start()) {
+            String cam1 = "  - {id: cam1, input: \"" + one.url() + "\", output: \"" + dir.resolve("cam1.mp4") + "\", fps: 2}";
+            String cam2 = "  - {id: cam2, input: \"" + two.url() + "\", output: \"" + dir.resolve("cam2.mp4") + "\", fps: 2}";
+            String cam3 = "  - {id: cam3, input: \"" + two.url() + "\", output: \"" + dir.resolve("cam3.mp4") + "\", fps: 2}";
+            Path config = Files.writeString(dir.resolve("cameras.yaml"), String.join("\n", "model: lite", "cameras:", cam1, cam2, ""));
+            Path log = dir.resolve("serve.log");
+            Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+                    "-cp", System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli", "serve",
+                    "--config", config.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                awaitLog(log, serve, 90, "cam1: recording", "cam2: recording");
+                Thread.sleep(4000);
+                // cam2 removed, cam3 added, cam1 untouched; the file watch may see it before the signal: either applies it once.
+                Files.writeString(config, String.join("\n", "model: lite", "cameras:", cam1, cam3, ""));
+                new ProcessBuilder("/bin/kill", "-HUP", Long.toString(serve.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                awaitLog(log, serve, 10, "reload: removed [cam2], added [cam3], restarted [], untouched 1", "cam3: recording");
+                assertTrue(TestMedia.probe(dir.resolve("cam2.mp4")).frames() > 0, "the removed camera's output is committed");
+                // A malformed file: one line, nothing changes.
+                Files.writeString(config, "model: lite\ncameras: [\n");
+                new ProcessBuilder("/bin/kill", "-HUP", Long.toString(serve.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                awaitLog(log, serve, 10, "reload failed: " + config + ": not valid YAML");
+                Thread.sleep(1000);
+                serve.destroy();
+                assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
+            } finally {
+                serve.destroyForcibly();
+            }
+            String err = Files.readString(log);
+            assertEquals(1, err.split("cam1: recording", -1).length - 1, "cam1 was never restarted:\n" + err);
+            assertTrue(err.contains("cam1: stopped") && err.contains("cam3: stopped"), "both still ran until SIGTERM:\n" + err);
+        }
+    }
+
+    private static void awaitLog(Path log, Process serve, int seconds, String... lines) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            String err = Files.readString(log);
+            if (java.util.Arrays.stream(lines).allMatch(err::contains)) return;
+            assertTrue(serve.isAlive(), "serve ended early:\n" + err);
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not within " + seconds + " s: " + java.util.Arrays.toString(lines) + "\n" + Files.readString(log));
+    }
+
     private static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + path)).timeout(java.time.Duration.ofSeconds(5)).build(),

@@ -34,6 +34,42 @@ public final class Cameras implements AutoCloseable {
         return runner;
     }
 
+    /**
+     * Applies a changed cameras file: removed cameras stop (their outputs committed), added ones start, changed
+     * ones restart, untouched ones are not disturbed. The model and its batching stay as they are (a restart
+     * changes them). Returns one line saying what changed.
+     */
+    public synchronized String apply(List<CameraConfig> next) {
+        Map<String, CameraConfig> wanted = new LinkedHashMap<>();
+        for (CameraConfig c : next) wanted.put(c.id(), c);
+        List<String> removed = new ArrayList<>(), changed = new ArrayList<>(), added = new ArrayList<>();
+        List<CameraRunner> stopping = new ArrayList<>();
+        for (CameraRunner r : new ArrayList<>(runners.values())) {
+            CameraConfig w = wanted.get(r.config().id());
+            if (w == null || !w.equals(r.config())) {
+                (w == null ? removed : changed).add(r.config().id());
+                r.stop();
+                stopping.add(r);
+            }
+        }
+        for (CameraRunner r : stopping) { // all stopping at once, then each waited for
+            try {
+                if (!r.awaitEnded(Duration.ofSeconds(30))) events.accept(r.config().id() + ": did not stop within 30 s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            runners.remove(r.config().id());
+        }
+        for (CameraConfig c : next) {
+            if (!runners.containsKey(c.id())) {
+                if (!changed.contains(c.id())) added.add(c.id());
+                start(c);
+            }
+        }
+        return "removed " + removed + ", added " + added + ", restarted " + changed
+                + ", untouched " + (runners.size() - added.size() - changed.size());
+    }
+
     /** The cameras, in the order they were started. */
     public synchronized List<CameraRunner> all() {
         return Collections.unmodifiableList(new ArrayList<>(runners.values()));
