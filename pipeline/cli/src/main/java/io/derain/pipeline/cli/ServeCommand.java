@@ -7,6 +7,7 @@ import io.derain.operators.derain.DerainSettings;
 import io.derain.pipeline.metrics.MetricsServer;
 import io.derain.pipeline.runtime.PipelineSettings;
 import io.derain.pipeline.serve.CameraConfig;
+import io.derain.pipeline.serve.CamerasApi;
 import io.derain.pipeline.serve.CameraRunner;
 import io.derain.pipeline.serve.Cameras;
 import io.derain.pipeline.serve.ServeConfig;
@@ -48,6 +49,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "connects, reconnects or failed) and /metrics here. Binds 127.0.0.1 unless a host is given.")
     String http;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "The bearer token POST and DELETE on /api/v1/cameras need (first line of FILE; or the "
+                    + "DERAIN_TOKEN environment variable). Required when --http binds beyond loopback; never printed.")
+    Path tokenFile;
+
     @Option(names = {"-q", "--quiet"}, description = "Only errors on stderr.")
     boolean quiet;
 
@@ -58,6 +64,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServeConfig cfg = ServeConfigFile.read(config); // bad file: one line, exit 2, before any model loads
         String[] listen = listen();
+        String token = token(listen);
         PrintWriter err = spec.commandLine().getErr();
         for (CameraConfig c : cfg.cameras()) {
             Path out = Path.of(c.output());
@@ -78,7 +85,9 @@ final class ServeCommand implements Callable<Integer> {
             if (server != null) { // after the cameras started: readiness is never "ok" for a set still empty
                 server.probe("/healthz", () -> shared.stalled(STALL_LIMIT) ? "inference stalled for over " + STALL_LIMIT.toSeconds() + " s" : null);
                 server.probe("/readyz", cameras::notReady);
-                say(err, "health, readiness and metrics on http://" + listen[0] + ":" + server.port() + " (/healthz, /readyz, /metrics)");
+                server.route(CamerasApi.PATH, new CamerasApi(cameras, token, line -> say(err, line)));
+                say(err, "health, readiness, metrics and the cameras API on http://" + listen[0] + ":" + server.port()
+                        + " (/healthz, /readyz, /metrics, " + CamerasApi.PATH + (token != null ? ", changes with the token" : "") + ")");
             }
             watchForChanges(cfg, cameras, err, hook);
             cameras.close(); // every output committed before the model goes
@@ -142,6 +151,33 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return null; // no SIGHUP here (not on Linux): the file watch still applies changes
         }
+    }
+
+    /** The API's token: from --token-file or DERAIN_TOKEN; required beyond loopback. */
+    private String token(String[] listen) {
+        String token = System.getenv("DERAIN_TOKEN");
+        if (tokenFile != null) {
+            try {
+                token = java.nio.file.Files.readAllLines(tokenFile).stream().findFirst().orElse("").strip();
+            } catch (java.io.IOException e) {
+                throw new io.derain.pipeline.InputException("--token-file " + tokenFile + ": cannot read it");
+            }
+            if (token.length() < 16) throw new io.derain.pipeline.InputException("--token-file " + tokenFile + ": the token is shorter than 16 characters");
+        }
+        if (token != null && token.isBlank()) token = null;
+        if (listen != null && token == null) {
+            boolean loopback;
+            try {
+                loopback = java.net.InetAddress.getByName(listen[0]).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw new io.derain.pipeline.InputException("--http " + http + ": unknown host");
+            }
+            if (!loopback) {
+                throw new io.derain.pipeline.InputException("--http " + http + ": binding beyond loopback needs a token for "
+                        + "the cameras API (--token-file FILE or DERAIN_TOKEN)");
+            }
+        }
+        return token;
     }
 
     /** --http as host and port; null without it. */

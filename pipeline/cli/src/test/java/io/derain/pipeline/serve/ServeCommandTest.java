@@ -146,6 +146,71 @@ class ServeCommandTest {
         }
     }
 
+    @Test
+    void theCamerasApiChangesCamerasOnlyWithTheTokenBeyondLoopback() throws Exception {
+        assumeTrue(RtspCamera.available(), "gst-rtsp-server (python3-gi) is not installed");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (RtspCamera one = RtspCamera.start()) {
+            Path config = Files.writeString(dir.resolve("cameras.yaml"), String.join("\n", "model: lite", "cameras:",
+                    "  - {id: cam1, input: \"" + one.url() + "\", output: \"" + dir.resolve("cam1.mp4") + "\", fps: 2}", ""));
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            // Beyond loopback without a token: refused before anything starts.
+            Process refused = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli",
+                    "serve", "--config", config.toString(), "--http", "0.0.0.0:" + port).redirectErrorStream(true).start();
+            assertTrue(refused.waitFor(60, TimeUnit.SECONDS));
+            String refusal = new String(refused.getInputStream().readAllBytes());
+            assertEquals(2, refused.exitValue(), refusal);
+            assertTrue(refusal.contains("needs a token"), refusal);
+
+            Path tokenFile = Files.writeString(dir.resolve("token"), "s3cret-token-0123456789\n");
+            Path log = dir.resolve("serve.log");
+            Process serve = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+                    "io.derain.pipeline.cli.DerainCli", "serve", "--config", config.toString(), "--http", "0.0.0.0:" + port,
+                    "--token-file", tokenFile.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                awaitProbe(port, "/readyz", 200, "ok", 90, serve, log);
+                var listed = get(port, "/api/v1/cameras");
+                assertEquals(200, listed.statusCode());
+                assertTrue(listed.body().contains("\"id\":\"cam1\"") && listed.body().contains("\"state\":\"running\""), listed.body());
+                String cam2 = "{\"id\": \"cam2\", \"input\": \"" + one.url() + "\", \"output\": \"" + dir.resolve("cam2.mp4") + "\", \"fps\": 2}";
+                assertEquals(401, send(port, "POST", "/api/v1/cameras", cam2, null).statusCode());
+                assertEquals(401, send(port, "POST", "/api/v1/cameras", cam2, "wrong-token-0123456789").statusCode());
+                var bad = send(port, "POST", "/api/v1/cameras", "{\"id\": \"cam2\", \"fsp\": 2}", "s3cret-token-0123456789");
+                assertEquals(400, bad.statusCode(), bad.body());
+                assertTrue(bad.body().contains("fsp: unknown key"), bad.body());
+                var added = send(port, "POST", "/api/v1/cameras", cam2, "s3cret-token-0123456789");
+                assertEquals(201, added.statusCode(), added.body());
+                awaitLog(log, serve, 30, "cam2: recording");
+                assertEquals(401, send(port, "DELETE", "/api/v1/cameras/cam2", null, null).statusCode());
+                var removed = send(port, "DELETE", "/api/v1/cameras/cam2", null, "s3cret-token-0123456789");
+                assertEquals(200, removed.statusCode(), removed.body());
+                awaitLog(log, serve, 30, "removed [cam2]");
+                assertTrue(!get(port, "/api/v1/cameras").body().contains("cam2"));
+                serve.destroy();
+                assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
+            } finally {
+                serve.destroyForcibly();
+            }
+            String err = Files.readString(log);
+            assertTrue(!err.contains("s3cret"), "the token is never printed:\n" + err);
+            assertEquals(1, err.split("cam1: recording", -1).length - 1, "cam1 was never restarted:\n" + err);
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> send(int port, String method, String path, String body, String token)
+            throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                .timeout(java.time.Duration.ofSeconds(60))
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) request.header("Authorization", "Bearer " + token);
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     private static void awaitLog(Path log, Process serve, int seconds, String... lines) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end) {

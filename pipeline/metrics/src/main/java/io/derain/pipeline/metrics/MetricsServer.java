@@ -118,6 +118,11 @@ public final class MetricsServer implements AutoCloseable {
         });
     }
 
+    /** Serves {@code handler} under {@code path} on this server's threads (request deadlines as for scrapes). */
+    public void route(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     public MeterRegistry registry() { return registry; }
 
     /** The port actually bound. */

@@ -82,6 +82,25 @@ public final class ServeConfigFile {
         }
     }
 
+    /**
+     * One camera as the file's list holds it, from a request body (JSON is YAML): {@code name} names it in errors.
+     *
+     * @throws InputException malformed text or a bad value, one line
+     */
+    public static CameraConfig parseCamera(String text, String name) {
+        JsonNode node;
+        try {
+            node = new YAMLMapper().readTree(text);
+        } catch (JacksonException e) {
+            throw new InputException(name + ": not valid JSON or YAML: " + oneLine(e.getOriginalMessage()));
+        }
+        try {
+            return camera(node, "camera");
+        } catch (SettingsException e) {
+            throw new InputException(name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** SnakeYAML's message without its snippet of the file and caret lines. */
     private static String oneLine(String message) {
         return String.join(", ", message.lines().map(String::strip)
