@@ -7,6 +7,7 @@ import io.derain.operators.derain.DerainSettings;
 import io.derain.pipeline.metrics.MetricsServer;
 import io.derain.pipeline.runtime.PipelineSettings;
 import io.derain.pipeline.serve.CameraConfig;
+import io.derain.pipeline.serve.CameraListener;
 import io.derain.pipeline.serve.CamerasApi;
 import io.derain.pipeline.serve.CameraRunner;
 import io.derain.pipeline.serve.Cameras;
@@ -76,8 +77,9 @@ final class ServeCommand implements Callable<Integer> {
              DerainOperator operator = new DerainOperator(ModelCatalog.open(cfg.model(), null),
                      ComputeDevice.select(ComputeDevice.Kind.AUTO), DerainSettings.defaults().withBatch(cfg.batch()));
              SharedInference shared = new SharedInference(operator, cfg.batch(), cfg.maxWait(), PipelineSettings.DAEMON_THREADS);
-             Cameras cameras = new Cameras(shared, PipelineSettings.DAEMON_THREADS, line -> say(err, line));
-             MetricsServer server = listen == null ? null : MetricsServer.start(listen[0], Integer.parseInt(listen[1]))) {
+             MetricsServer server = listen == null ? null : MetricsServer.start(listen[0], Integer.parseInt(listen[1]));
+             Cameras cameras = new Cameras(shared, PipelineSettings.DAEMON_THREADS, line -> say(err, line),
+                     server == null ? CameraListener.NONE : new CameraMeters(server.registry()))) {
             hook.onStop(cameras::stopAll);
             say(err, "serving " + cfg.cameras().size() + " cameras on " + operator.describe() + ", batches of up to "
                     + cfg.batch() + " frames");

@@ -91,6 +91,9 @@ class ServeCommandTest {
             try {
                 awaitProbe(port, "/readyz", 200, "ok", 90, serve, log);
                 assertEquals(200, get(port, "/healthz").statusCode());
+                String scrape = get(port, "/metrics").body();
+                assertTrue(scrape.contains("derain_frames_out_total{camera=\"cam1\"}")
+                        && scrape.contains("derain_source_connected{camera=\"cam1\",direction=\"in\"} 1.0"), scrape);
                 camera.kill();
                 awaitProbe(port, "/readyz", 503, "cam1: reconnecting", 30, serve, log);
                 camera.restart();
@@ -185,11 +188,13 @@ class ServeCommandTest {
                 var added = send(port, "POST", "/api/v1/cameras", cam2, "s3cret-token-0123456789");
                 assertEquals(201, added.statusCode(), added.body());
                 awaitLog(log, serve, 30, "cam2: recording");
+                assertTrue(get(port, "/metrics").body().contains("camera=\"cam2\""), "the added camera's meters");
                 assertEquals(401, send(port, "DELETE", "/api/v1/cameras/cam2", null, null).statusCode());
                 var removed = send(port, "DELETE", "/api/v1/cameras/cam2", null, "s3cret-token-0123456789");
                 assertEquals(200, removed.statusCode(), removed.body());
                 awaitLog(log, serve, 30, "removed [cam2]");
                 assertTrue(!get(port, "/api/v1/cameras").body().contains("cam2"));
+                assertTrue(!get(port, "/metrics").body().contains("camera=\"cam2\""), "a removed camera leaves no series");
                 serve.destroy();
                 assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
             } finally {

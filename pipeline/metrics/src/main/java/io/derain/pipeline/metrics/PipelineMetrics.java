@@ -2,19 +2,23 @@ package io.derain.pipeline.metrics;
 
 import io.derain.pipeline.runtime.DropReason;
 import io.derain.pipeline.runtime.PipelineStats;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
-import java.util.stream.Stream;
 import io.derain.pipeline.runtime.QueueView;
 import io.derain.pipeline.runtime.StageMeter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * A running job's counters as Micrometer meters. Meters read the job's own accumulators when scraped
@@ -42,9 +46,23 @@ public final class PipelineMetrics implements MeterBinder {
             .map(s -> Duration.ofMillis(Math.round(s * 1000))).toArray(Duration[]::new);
 
     private final PipelineStats stats;
+    private final Tags tags;
+    private final List<Meter> meters = new ArrayList<>();
 
     public PipelineMetrics(PipelineStats stats) {
+        this(stats, Tags.empty());
+    }
+
+    /** @param tags on every meter of this job (serve's {@code camera}; a single job's registry has common tags instead) */
+    public PipelineMetrics(PipelineStats stats, Tags tags) {
         this.stats = stats;
+        this.tags = tags;
+    }
+
+    /** Removes this job's meters again (a camera removed from a running serve); the process gauge stays. */
+    public void unbindFrom(MeterRegistry registry) {
+        for (Meter m : meters) registry.remove(m);
+        meters.clear();
     }
 
     @Override
@@ -52,42 +70,43 @@ public final class PipelineMetrics implements MeterBinder {
         counter(registry, "derain.frames.in", "Video frames decoded", PipelineStats::framesRead);
         counter(registry, "derain.frames.out", "Video frames written", PipelineStats::framesWritten);
         for (DropReason reason : DropReason.values()) {
-            FunctionCounter.builder("derain.frames.dropped", stats, s -> s.framesDropped(reason))
+            meters.add(FunctionCounter.builder("derain.frames.dropped", stats, s -> s.framesDropped(reason))
                     .tag("reason", reason.label())
                     .description("Frames read but not written, by reason (latency, rate, stop, reject)")
-                    .register(registry);
+                    .tags(tags).register(registry));
         }
         counter(registry, "derain.frames.durable", "Frames the sink reported durable at its last checkpoint",
                 PipelineStats::framesDurable);
         counter(registry, "derain.audio.blocks", "Audio blocks written", PipelineStats::audioBlocks);
-        Gauge.builder("derain.fps", stats, PipelineStats::framesPerSecond)
-                .description("Frames written per second since the job started").register(registry);
+        meters.add(Gauge.builder("derain.fps", stats, PipelineStats::framesPerSecond)
+                .description("Frames written per second since the job started").tags(tags).register(registry));
         for (StageMeter stage : stats.stages()) {
             timer(registry, "derain.stage.busy", "Time a stage spent working, per unit of work", stage);
         }
         Timer latency = Timer.builder("derain.frame.latency")
                 .description("Capture (read from the source) to written, per frame")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry);
+                .tags(tags).register(registry);
+        meters.add(latency);
         stats.latencyHistogram().observe(nanos -> latency.record(nanos, TimeUnit.NANOSECONDS));
         for (QueueView queue : stats.queues()) {
-            Gauge.builder("derain.queue.depth", queue, QueueView::depth).tag("queue", queue.name())
-                    .description("Items waiting in a queue between stages").register(registry);
-            Gauge.builder("derain.queue.capacity", queue, QueueView::capacity).tag("queue", queue.name())
-                    .register(registry);
+            meters.add(Gauge.builder("derain.queue.depth", queue, QueueView::depth).tag("queue", queue.name())
+                    .description("Items waiting in a queue between stages").tags(tags).register(registry));
+            meters.add(Gauge.builder("derain.queue.capacity", queue, QueueView::capacity).tag("queue", queue.name())
+                    .tags(tags).register(registry));
         }
         Gauge.builder("derain.process.peak.rss", ProcessMemory::peakRssBytes).baseUnit("bytes")
                 .description("Peak resident set size of the process (VmHWM)").register(registry);
     }
 
     private void counter(MeterRegistry registry, String name, String help, ToDoubleFunction<PipelineStats> f) {
-        FunctionCounter.builder(name, stats, f).description(help).register(registry);
+        meters.add(FunctionCounter.builder(name, stats, f).description(help).tags(tags).register(registry));
     }
 
-    private static void timer(MeterRegistry registry, String name, String help, StageMeter meter) {
-        FunctionTimer.builder(name, meter, StageMeter::count, StageMeter::busyNanos, TimeUnit.NANOSECONDS)
-                .tag("stage", meter.name()).description(help).register(registry);
-        TimeGauge.builder(name + ".max", meter, TimeUnit.NANOSECONDS, StageMeter::maxNanos)
-                .tag("stage", meter.name()).register(registry);
+    private void timer(MeterRegistry registry, String name, String help, StageMeter meter) {
+        meters.add(FunctionTimer.builder(name, meter, StageMeter::count, StageMeter::busyNanos, TimeUnit.NANOSECONDS)
+                .tag("stage", meter.name()).description(help).tags(tags).register(registry));
+        meters.add(TimeGauge.builder(name + ".max", meter, TimeUnit.NANOSECONDS, StageMeter::maxNanos)
+                .tag("stage", meter.name()).tags(tags).register(registry));
     }
 }

@@ -26,6 +26,7 @@ public final class CameraRunner implements AutoCloseable {
     private final CameraConfig config;
     private final CameraInference inference;
     private final Consumer<String> events;
+    private final CameraListener listener;
     private final ThreadFactory threads;
     private final Thread thread;
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -35,10 +36,12 @@ public final class CameraRunner implements AutoCloseable {
     private volatile DerainJob job;
     private volatile boolean stopping;
 
-    CameraRunner(CameraConfig config, CameraInference inference, ThreadFactory threads, Consumer<String> events) {
+    CameraRunner(CameraConfig config, CameraInference inference, ThreadFactory threads, Consumer<String> events,
+                 CameraListener listener) {
         this.config = config;
         this.inference = inference;
         this.events = events;
+        this.listener = listener;
         this.threads = threads;
         this.thread = threads.newThread(this::run);
         thread.setName(thread.getName() + " derain-camera-" + config.id());
@@ -83,6 +86,7 @@ public final class CameraRunner implements AutoCloseable {
                 if (stopping) opened.stop();
             }
             state = State.RUNNING;
+            listener.started(this, opened);
             events.accept(config.id() + ": recording " + opened.info().width() + "x" + opened.info().height());
             report = opened.run(ProgressListener.NONE);
             state = stopping ? State.STOPPED : State.ENDED;
@@ -94,7 +98,11 @@ public final class CameraRunner implements AutoCloseable {
             fail(e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             job = null;
-            ended.countDown();
+            try {
+                listener.ended(this);
+            } finally {
+                ended.countDown();
+            }
         }
     }
 

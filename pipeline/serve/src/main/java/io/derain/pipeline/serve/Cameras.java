@@ -17,18 +17,25 @@ public final class Cameras implements AutoCloseable {
     private final SharedInference shared;
     private final ThreadFactory threads;
     private final Consumer<String> events;
+    private final CameraListener listener;
     private final Map<String, CameraRunner> runners = new LinkedHashMap<>();
 
     public Cameras(SharedInference shared, ThreadFactory threads, Consumer<String> events) {
+        this(shared, threads, events, CameraListener.NONE);
+    }
+
+    /** @param listener told when each camera's job runs and ends (metrics) */
+    public Cameras(SharedInference shared, ThreadFactory threads, Consumer<String> events, CameraListener listener) {
         this.shared = shared;
         this.threads = threads;
         this.events = events;
+        this.listener = listener;
     }
 
     /** Starts a camera; its id must not be running already. */
     public synchronized CameraRunner start(CameraConfig camera) {
         if (runners.containsKey(camera.id())) throw new IllegalStateException("camera " + camera.id() + " already runs");
-        CameraRunner runner = new CameraRunner(camera, shared.forCamera(camera.id()), threads, events);
+        CameraRunner runner = new CameraRunner(camera, shared.forCamera(camera.id()), threads, events, listener);
         runners.put(camera.id(), runner);
         runner.start();
         return runner;
