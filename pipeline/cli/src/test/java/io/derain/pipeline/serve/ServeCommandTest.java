@@ -44,10 +44,7 @@ class ServeCommandTest {
                     "  - {id: cam3, input: \"" + one.url() + "\", output: \"" + dir.resolve("missing/cam3.mp4") + "\", fps: 2}",
                     ""));
             Path log = dir.resolve("serve.log");
-            Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                    "-cp", System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli", "serve",
-                    "--config", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process serve = serve(log, "--config", config.toString());
             try {
                 awaitFrames(dir.resolve("cam1.mp4"), dir.resolve("cam2.mp4"), serve, log);
                 Thread.sleep(10_000);
@@ -84,10 +81,7 @@ class ServeCommandTest {
                     "  - {id: cam1, input: \"" + camera.url() + "\", output: \"" + dir.resolve("cam1.mp4") + "\", fps: 2}",
                     ""));
             Path log = dir.resolve("serve.log");
-            Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                    "-cp", System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli", "serve",
-                    "--config", config.toString(), "--http", "127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process serve = serve(log, "--config", config.toString(), "--http", "127.0.0.1:" + port);
             try {
                 awaitProbe(port, "/readyz", 200, "ok", 90, serve, log);
                 assertEquals(200, get(port, "/healthz").statusCode());
@@ -121,21 +115,18 @@ class ServeCommandTest {
             String cam3 = "  - {id: cam3, input: \"" + two.url() + "\", output: \"" + dir.resolve("cam3.mp4") + "\", fps: 2}";
             Path config = Files.writeString(dir.resolve("cameras.yaml"), String.join("\n", "model: lite", "cameras:", cam1, cam2, ""));
             Path log = dir.resolve("serve.log");
-            Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                    "-cp", System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli", "serve",
-                    "--config", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process serve = serve(log, "--config", config.toString());
             try {
                 awaitLog(log, serve, 90, "cam1: recording", "cam2: recording");
                 Thread.sleep(4000);
                 // cam2 removed, cam3 added, cam1 untouched; the file watch may see it before the signal: either applies it once.
                 Files.writeString(config, String.join("\n", "model: lite", "cameras:", cam1, cam3, ""));
-                new ProcessBuilder("/bin/kill", "-HUP", Long.toString(serve.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                hangUp(serve);
                 awaitLog(log, serve, 10, "reload: removed [cam2], added [cam3], restarted [], untouched 1", "cam3: recording");
                 assertTrue(TestMedia.probe(dir.resolve("cam2.mp4")).frames() > 0, "the removed camera's output is committed");
                 // A malformed file: one line, nothing changes.
                 Files.writeString(config, "model: lite\ncameras: [\n");
-                new ProcessBuilder("/bin/kill", "-HUP", Long.toString(serve.pid())).start().waitFor(5, TimeUnit.SECONDS);
+                hangUp(serve);
                 awaitLog(log, serve, 10, "reload failed: " + config + ": not valid YAML");
                 Thread.sleep(1000);
                 serve.destroy();
@@ -159,21 +150,17 @@ class ServeCommandTest {
         try (RtspCamera one = RtspCamera.start()) {
             Path config = Files.writeString(dir.resolve("cameras.yaml"), String.join("\n", "model: lite", "cameras:",
                     "  - {id: cam1, input: \"" + one.url() + "\", output: \"" + dir.resolve("cam1.mp4") + "\", fps: 2}", ""));
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // Beyond loopback without a token: refused before anything starts.
-            Process refused = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli",
-                    "serve", "--config", config.toString(), "--http", "0.0.0.0:" + port).redirectErrorStream(true).start();
+            Path refusedLog = dir.resolve("refused.log");
+            Process refused = serve(refusedLog, "--config", config.toString(), "--http", "0.0.0.0:" + port);
             assertTrue(refused.waitFor(60, TimeUnit.SECONDS));
-            String refusal = new String(refused.getInputStream().readAllBytes());
+            String refusal = Files.readString(refusedLog);
             assertEquals(2, refused.exitValue(), refusal);
             assertTrue(refusal.contains("needs a token"), refusal);
 
             Path tokenFile = Files.writeString(dir.resolve("token"), "s3cret-token-0123456789\n");
             Path log = dir.resolve("serve.log");
-            Process serve = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-                    "io.derain.pipeline.cli.DerainCli", "serve", "--config", config.toString(), "--http", "0.0.0.0:" + port,
-                    "--token-file", tokenFile.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process serve = serve(log, "--config", config.toString(), "--http", "0.0.0.0:" + port, "--token-file", tokenFile.toString());
             try {
                 awaitProbe(port, "/readyz", 200, "ok", 90, serve, log);
                 var listed = get(port, "/api/v1/cameras");
@@ -214,6 +201,18 @@ class ServeCommandTest {
                         : java.net.http.HttpRequest.BodyPublishers.ofString(body));
         if (token != null) request.header("Authorization", "Bearer " + token);
         return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code derain serve ARGS} in a child JVM on this test's classes, its output to {@code log}. */
+    private static Process serve(Path log, String... args) throws java.io.IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g", "-cp", System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli", "serve"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void hangUp(Process serve) throws Exception {
+        new ProcessBuilder("/bin/kill", "-HUP", Long.toString(serve.pid())).start().waitFor(5, TimeUnit.SECONDS);
     }
 
     private static void awaitLog(Path log, Process serve, int seconds, String... lines) throws Exception {
