@@ -92,9 +92,7 @@ class ServeCommandTest {
                 awaitProbe(port, "/readyz", 503, "cam1: reconnecting", 30, serve, log);
                 camera.restart();
                 awaitProbe(port, "/readyz", 200, "ok", 30, serve, log);
-                assertEquals(405, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port + "/readyz")).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
-                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+                assertEquals(405, send(port, "POST", "/readyz", null, null).statusCode());
                 serve.destroy();
                 assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
             } finally {

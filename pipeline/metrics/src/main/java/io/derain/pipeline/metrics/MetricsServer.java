@@ -75,18 +75,25 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private void scrape(HttpExchange exchange) throws IOException {
+        respond(exchange, () -> 200, CONTENT_TYPE, registry::scrape);
+    }
+
+    /** GET or HEAD only (405 otherwise): the status and body asked for, the body left out for HEAD. */
+    private static void respond(HttpExchange exchange, java.util.function.IntSupplier status, String contentType,
+                                java.util.function.Supplier<String> body) throws IOException {
         try (exchange) {
             if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+            int code = status.getAsInt();
+            byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
             boolean head = "HEAD".equals(exchange.getRequestMethod());
-            exchange.sendResponseHeaders(200, head ? -1 : body.length);
+            exchange.sendResponseHeaders(code, head ? -1 : bytes.length);
             if (!head) {
                 try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
+                    out.write(bytes);
                 }
             }
         }
@@ -98,23 +105,9 @@ public final class MetricsServer implements AutoCloseable {
      */
     public void probe(String path, java.util.function.Supplier<String> problems) {
         server.createContext(path, exchange -> {
-            try (exchange) {
-                if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                    exchange.sendResponseHeaders(405, -1);
-                    return;
-                }
-                String p = problems.get();
-                boolean ok = p == null || p.isBlank();
-                byte[] body = ((ok ? "ok" : p.strip()) + "\n").getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-                boolean head = "HEAD".equals(exchange.getRequestMethod());
-                exchange.sendResponseHeaders(ok ? 200 : 503, head ? -1 : body.length);
-                if (!head) {
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(body);
-                    }
-                }
-            }
+            String p = problems.get(); // asked once: status and body agree
+            boolean ok = p == null || p.isBlank();
+            respond(exchange, () -> ok ? 200 : 503, "text/plain; charset=utf-8", () -> (ok ? "ok" : p.strip()) + "\n");
         });
     }
 

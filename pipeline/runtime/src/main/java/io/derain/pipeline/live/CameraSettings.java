@@ -80,6 +80,11 @@ public record CameraSettings(String url, String camera, String rtspTransport, Du
 
     /** The URL without user:password, for messages and logs. */
     public String redactedUrl() {
+        return redact(url);
+    }
+
+    /** {@code url} with any {@code user:password@} masked, for messages, logs and API responses. */
+    public static String redact(String url) {
         return url.replaceFirst("://[^/@]*@", "://***@");
     }
 }

@@ -54,7 +54,7 @@ public final class StreamPublishSink implements FrameSink {
     public StreamPublishSink(String url, SourceInfo info, ReconnectPolicy reconnect, Consumer<String> events)
             throws IOException {
         this.url = url;
-        this.redacted = url.replaceFirst("://[^/@]*@", "://***@");
+        this.redacted = CameraSettings.redact(url);
         this.info = info;
         this.reconnect = reconnect;
         this.events = events;

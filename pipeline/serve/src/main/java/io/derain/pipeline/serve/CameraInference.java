@@ -12,6 +12,7 @@ import java.util.List;
 public final class CameraInference implements FrameOperator {
     private final SharedInference shared;
     private final String camera;
+    private final SharedInference.Request request = new SharedInference.Request(); // reused: one frame in flight
 
     CameraInference(SharedInference shared, String camera) {
         this.shared = shared;
@@ -25,7 +26,7 @@ public final class CameraInference implements FrameOperator {
 
     @Override
     public void apply(List<VideoFrame> batch) {
-        for (VideoFrame frame : batch) shared.infer(frame);
+        for (VideoFrame frame : batch) shared.infer(request, frame);
     }
 
     @Override

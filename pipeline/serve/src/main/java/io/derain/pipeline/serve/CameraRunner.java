@@ -4,7 +4,6 @@ import io.derain.models.DerainException;
 import io.derain.pipeline.job.DerainJob;
 import io.derain.pipeline.job.JobSettings;
 import io.derain.pipeline.live.LiveSource;
-import io.derain.pipeline.runtime.Deadline;
 import io.derain.pipeline.runtime.JobReport;
 import io.derain.pipeline.runtime.ProgressListener;
 import io.derain.pipeline.source.SourceStopped;
@@ -129,11 +128,8 @@ public final class CameraRunner implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        Deadline deadline = Deadline.in(Duration.ofSeconds(30));
         try {
-            if (!ended.await(deadline.remainingMillis(1), TimeUnit.MILLISECONDS)) {
-                events.accept(config.id() + ": did not stop within 30 s; left behind");
-            }
+            if (!awaitEnded(Cameras.STOP_TIMEOUT)) events.accept(config.id() + ": did not stop within 30 s; left behind");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -19,6 +19,8 @@ public final class Cameras implements AutoCloseable {
     private final Consumer<String> events;
     private final CameraListener listener;
     private final Map<String, CameraRunner> runners = new LinkedHashMap<>();
+    /** How long a stopping camera may take to commit its output. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     public Cameras(SharedInference shared, ThreadFactory threads, Consumer<String> events) {
         this(shared, threads, events, CameraListener.NONE);
@@ -59,14 +61,8 @@ public final class Cameras implements AutoCloseable {
                 stopping.add(r);
             }
         }
-        for (CameraRunner r : stopping) { // all stopping at once, then each waited for
-            try {
-                if (!r.awaitEnded(Duration.ofSeconds(30))) events.accept(r.config().id() + ": did not stop within 30 s");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            runners.remove(r.config().id());
-        }
+        awaitEnded(stopping); // all stopping at once, then each waited for
+        for (CameraRunner r : stopping) runners.remove(r.config().id());
         for (CameraConfig c : next) {
             if (!runners.containsKey(c.id())) {
                 if (!changed.contains(c.id())) added.add(c.id());
@@ -110,9 +106,14 @@ public final class Cameras implements AutoCloseable {
     @Override
     public void close() {
         stopAll();
-        for (CameraRunner r : all()) {
+        awaitEnded(all());
+    }
+
+    /** Waits for each of {@code stopping} to end, up to 30 s apiece; one that does not is left behind, said once. */
+    private void awaitEnded(List<CameraRunner> stopping) {
+        for (CameraRunner r : stopping) {
             try {
-                if (!r.awaitEnded(Duration.ofSeconds(30))) events.accept(r.config().id() + ": did not stop within 30 s");
+                if (!r.awaitEnded(STOP_TIMEOUT)) events.accept(r.config().id() + ": did not stop within 30 s; left behind");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

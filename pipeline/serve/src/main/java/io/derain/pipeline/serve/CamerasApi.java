@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.job.DerainJob;
+import io.derain.pipeline.live.CameraSettings;
 import io.derain.pipeline.live.LiveSource;
 import io.derain.pipeline.runtime.DropReason;
 import java.io.IOException;
@@ -129,8 +130,8 @@ public final class CamerasApi implements HttpHandler {
         ObjectNode n = json.createObjectNode();
         n.put("id", r.config().id());
         n.put("state", r.state().name().toLowerCase(java.util.Locale.ROOT));
-        n.put("input", masked(r.config().input()));
-        n.put("output", masked(r.config().output()));
+        n.put("input", CameraSettings.redact(r.config().input()));
+        n.put("output", CameraSettings.redact(r.config().output()));
         if (r.problem() != null) n.put("problem", r.problem());
         DerainJob job = r.job();
         if (job != null && job.pipeline() != null) {
@@ -146,11 +147,6 @@ public final class CamerasApi implements HttpHandler {
             n.put("frames", r.report().frames());
         }
         return n;
-    }
-
-    /** A URL's user and password never leave the process. */
-    static String masked(String url) {
-        return url.replaceFirst("://[^/@]*@", "://***@");
     }
 
     private String error(String message) {

@@ -42,15 +42,21 @@ public final class SharedInference implements AutoCloseable {
     private volatile long runningSinceNanos; // 0 while no batch is in the operator
     private volatile boolean closed;
 
-    /** One camera's frame, waiting for its turn and then for its result. */
-    private static final class Request {
-        final VideoFrame frame;
-        final long arrivedNanos = System.nanoTime();
+    /**
+     * One camera's frame, waiting for its turn and then for its result. Each camera's view keeps one and reuses it
+     * (a camera has one frame in flight): nothing is allocated per frame. Fields are guarded by the lock.
+     */
+    static final class Request {
+        VideoFrame frame;
+        long arrivedNanos;
         boolean done;
         RuntimeException failure;
 
-        Request(VideoFrame frame) {
-            this.frame = frame;
+        void reset(VideoFrame f) {
+            frame = f;
+            arrivedNanos = System.nanoTime();
+            done = false;
+            failure = null;
         }
     }
 
@@ -79,11 +85,11 @@ public final class SharedInference implements AutoCloseable {
     }
 
     /** Runs {@code frame} in the next batch of its size; returns when its pixels hold the result. */
-    void infer(VideoFrame frame) {
-        Request r = new Request(frame);
+    void infer(Request r, VideoFrame frame) {
         lock.lock();
         try {
             if (closed) throw new IllegalStateException("the shared inference is closed");
+            r.reset(frame);
             waiting.add(r);
             arrived.signalAll();
             while (!r.done) {
