@@ -5,6 +5,7 @@ import io.derain.pipeline.live.LiveSource;
 import io.derain.pipeline.live.StreamPublishSink;
 import io.derain.pipeline.metrics.CameraMetrics;
 import io.derain.pipeline.metrics.PipelineMetrics;
+import io.derain.pipeline.metrics.RetentionMetrics;
 import io.derain.pipeline.serve.CameraListener;
 import io.derain.pipeline.serve.CameraRunner;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +43,11 @@ final class CameraMeters implements CameraListener {
             CameraMetrics out = new CameraMetrics(publish.stats(), "out", tags);
             out.bindTo(registry);
             undo.add(() -> out.unbindFrom(registry));
+        }
+        if (job.retention() != null) {
+            RetentionMetrics retention = new RetentionMetrics(job.retention(), tags);
+            retention.bindTo(registry);
+            undo.add(() -> retention.unbindFrom(registry));
         }
         unbind.put(camera, undo);
     }

@@ -2,6 +2,7 @@ package io.derain.pipeline.cli;
 
 import io.derain.pipeline.live.CameraSettings;
 import io.derain.pipeline.live.ReconnectPolicy;
+import io.derain.pipeline.sink.Retention;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -50,6 +51,18 @@ final class LiveOptions {
                     + "(capture time of the segment's first frame), e.g. 'rec/cam1-%%Y%%m%%d-%%H%%M%%S.mp4'.")
     Duration segment;
 
+    @Option(names = "--retain-max-age", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "With --segment: delete closed segments older than this (e.g. 7d).")
+    Duration retainMaxAge;
+
+    @Option(names = "--retain-max-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "With --segment: keep this recording's closed segments within SIZE (e.g. 50GiB), oldest deleted first.")
+    Long retainMaxSize;
+
+    @Option(names = "--retain-min-free", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "With --segment: delete the oldest closed segments while the disk has less free space than SIZE.")
+    Long retainMinFree;
+
     /** Checks what picocli cannot, naming the flags (the library's settings never do). */
     void validate(picocli.CommandLine cli) {
         if (fps != null && !(fps > 0 && fps <= 1000)) fail(cli, "--fps: expected a rate above 0, got " + fps);
@@ -61,6 +74,9 @@ final class LiveOptions {
             fail(cli, "--rtsp-transport: expected tcp or udp, got '" + rtspTransport + "'");
         }
         if (segment != null && segment.toMillis() < 1000) fail(cli, "--segment: at least 1s");
+        if (segment == null && (retainMaxAge != null || retainMaxSize != null || retainMinFree != null)) {
+            fail(cli, "--retain-max-age, --retain-max-size and --retain-min-free apply to --segment recordings");
+        }
         if (duration != null && duration.isZero()) fail(cli, "--duration: must be more than 0");
     }
 
@@ -72,6 +88,12 @@ final class LiveOptions {
         CameraSettings s = CameraSettings.of(url).withRtspTransport(rtspTransport).withStallTimeout(stallTimeout)
                 .withConnectTimeout(connectTimeout).withReconnect(reconnect());
         return camera == null ? s : s.withCamera(camera);
+    }
+
+    /** What the --retain options keep: only this recording's closed segments are ever deleted. */
+    Retention retention() {
+        return Retention.builder().maxAge(retainMaxAge).maxBytes(retainMaxSize == null ? 0 : retainMaxSize)
+                .minFreeBytes(retainMinFree == null ? 0 : retainMinFree).build();
     }
 
     ReconnectPolicy reconnect() {

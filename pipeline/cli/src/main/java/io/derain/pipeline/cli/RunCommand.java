@@ -16,6 +16,7 @@ import io.derain.pipeline.live.StreamPublishSink;
 import io.derain.pipeline.metrics.CameraMetrics;
 import io.derain.pipeline.metrics.MetricsServer;
 import io.derain.pipeline.metrics.PipelineMetrics;
+import io.derain.pipeline.metrics.RetentionMetrics;
 import io.derain.pipeline.runtime.IdentityOperator;
 import io.derain.pipeline.runtime.JobReport;
 import io.derain.pipeline.runtime.ProgressListener;
@@ -197,7 +198,7 @@ final class RunCommand implements Callable<Integer> {
     private JobSettings jobSettings(StopOnShutdown hook, JobLog log) {
         JobSettings.Builder job = JobSettings.builder(input, output).overwrite(overwrite).keepGoing(keepGoing)
                 .temporal(temporal ? TemporalSettings.defaults() : null).preview(preview != null).attention(attention)
-                .segment(live.segment).frameRate(live.fps == null ? 0 : live.fps).camera(live.camera)
+                .segment(live.segment).retention(live.retention()).frameRate(live.fps == null ? 0 : live.fps).camera(live.camera)
                 .rtspTransport(live.rtspTransport).stallTimeout(live.stallTimeout).connectTimeout(live.connectTimeout)
                 .reconnect(live.reconnect()).maxLatency(live.maxLatency)
                 .events(log::event).stopped(hook::triggered);
@@ -222,6 +223,7 @@ final class RunCommand implements Callable<Integer> {
         new PipelineMetrics(job.pipeline().stats()).bindTo(metrics.registry());
         if (job.source() instanceof LiveSource camera) new CameraMetrics(camera.stats(), "in").bindTo(metrics.registry());
         if (job.sink() instanceof StreamPublishSink publish) new CameraMetrics(publish.stats(), "out").bindTo(metrics.registry());
+        if (job.retention() != null) new RetentionMetrics(job.retention(), io.micrometer.core.instrument.Tags.empty()).bindTo(metrics.registry());
         if (!quiet) err().println("derain: metrics at " + metrics.url());
     }
 

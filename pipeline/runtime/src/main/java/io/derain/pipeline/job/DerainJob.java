@@ -16,6 +16,8 @@ import io.derain.pipeline.runtime.StagedPipeline;
 import io.derain.pipeline.sink.AttentionMapSink;
 import io.derain.pipeline.sink.FrameSink;
 import io.derain.pipeline.sink.PreviewSink;
+import io.derain.pipeline.sink.SegmentRetention;
+import io.derain.pipeline.sink.SegmentedVideoSink;
 import io.derain.pipeline.sink.Sinks;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.SourceInfo;
@@ -56,6 +58,7 @@ public final class DerainJob implements AutoCloseable {
     private final JobSettings settings;
     private final FrameSource source;
     private FrameSink sink;
+    private SegmentRetention retention;
     private TappedSource tapped;
     private TemporalOperator temporal;
     private StagedPipeline pipeline;
@@ -68,6 +71,11 @@ public final class DerainJob implements AutoCloseable {
     private DerainJob(JobSettings settings, FrameSource source) {
         this.settings = settings;
         this.source = source;
+    }
+
+    /** What retention deleted from this job's segments (live counters); null without segments and before {@link #attach}. */
+    public SegmentRetention retention() {
+        return retention;
     }
 
     /**
@@ -204,6 +212,10 @@ public final class DerainJob implements AutoCloseable {
         SourceInfo written = settings.frameRate() > 0 ? info.withFrameRate(settings.frameRate(), -1) : info;
         if (settings.preview()) written = written.withSize(PreviewSink.previewWidth(info.width()), info.height());
         FrameSink opened = Outputs.open(settings, written, cameraId());
+        if (opened instanceof SegmentedVideoSink segments) {
+            retention = SegmentRetention.of(Path.of(settings.output()), settings.retention(), settings.events());
+            segments.retain(retention);
+        }
         PreviewSink preview = settings.preview() ? new PreviewSink(opened) : null;
         if (preview != null) opened = preview;
         // Owns what it wraps, and closes it if its directory cannot be made.

@@ -3,6 +3,7 @@ package io.derain.pipeline.job;
 import io.derain.models.SettingsException;
 import io.derain.operators.temporal.TemporalSettings;
 import io.derain.pipeline.live.CameraSettings;
+import io.derain.pipeline.sink.Retention;
 import io.derain.pipeline.live.ReconnectPolicy;
 import io.derain.pipeline.runtime.PipelineSettings;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ public final class JobSettings {
     private final boolean preview;
     private final Path attention;
     private final Duration segment;
+    private final Retention retention;
     private final double frameRate;
     private final String camera;
     private final String rtspTransport;
@@ -54,6 +56,7 @@ public final class JobSettings {
         preview = b.preview;
         attention = b.attention;
         segment = b.segment;
+        retention = b.retention;
         frameRate = b.frameRate;
         camera = b.camera;
         rtspTransport = b.rtspTransport;
@@ -83,6 +86,8 @@ public final class JobSettings {
     public Path attention() { return attention; }
     /** Length of rolling segments, or null for one output. */
     public Duration segment() { return segment; }
+    /** Which closed segments are deleted; {@link Retention#NONE} keeps all. */
+    public Retention retention() { return retention; }
     /** Frames per second of source time to keep, 0 for all. */
     public double frameRate() { return frameRate; }
     /** The camera id given, or null for the default (a stream URL's path, a connector's camera, the file's name). */
@@ -133,6 +138,7 @@ public final class JobSettings {
         private boolean preview;
         private Path attention;
         private Duration segment;
+        private Retention retention = Retention.NONE;
         private double frameRate;
         private String camera;
         private String rtspTransport = "tcp";
@@ -170,6 +176,9 @@ public final class JobSettings {
 
         /** Record rolling segments of this length; the output is then a name pattern (default: null, one output). */
         public Builder segment(Duration length) { segment = length; return this; }
+
+        /** Delete the oldest closed segments past these limits (default: {@link Retention#NONE}); needs {@link #segment}. */
+        public Builder retention(Retention policy) { retention = Objects.requireNonNull(policy, "retention"); return this; }
 
         /** Keep {@code fps} frames per second of source time, evenly (default: 0, every frame). */
         public Builder frameRate(double fps) { frameRate = fps; return this; }
@@ -223,6 +232,7 @@ public final class JobSettings {
                 throw new SettingsException("frame rate must be zero or positive, got " + frameRate);
             }
             if (segment != null && (segment.isZero() || segment.isNegative())) throw new SettingsException("segment length must be positive");
+            if (segment == null && !retention.keepsAll()) throw new SettingsException("retention applies to segments: give a segment length");
             if (maxLatency == null || maxLatency.isNegative()) throw new SettingsException("max latency must not be negative");
             Objects.requireNonNull(reconnect, "reconnect");
             for (String end : List.of(input, output)) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The file name pattern of a segmented recording, e.g. {@code rec/cam1-%Y%m%d-%H%M%S.mp4}: strftime-like
@@ -106,6 +107,37 @@ final class SegmentName {
         }
         if (suffix > 0) b.append('-').append(suffix);
         return pattern.resolveSibling(b.append(extension).toString());
+    }
+
+    /**
+     * Matches the file names {@link #name} gives (collision suffixes included), and no others: how a recording
+     * recognises its own segments in a directory it may share.
+     */
+    Pattern matcher() {
+        StringBuilder regex = new StringBuilder();
+        if (timed) {
+            StringBuilder literal = new StringBuilder();
+            for (int i = 0; i < stem.length(); i++) {
+                char c = stem.charAt(i);
+                if (c != '%') {
+                    literal.append(c);
+                    continue;
+                }
+                char conversion = stem.charAt(++i);
+                if (conversion == '%') {
+                    literal.append('%');
+                    continue;
+                }
+                if (!literal.isEmpty()) regex.append(Pattern.quote(literal.toString()));
+                literal.setLength(0);
+                regex.append(conversion == 'Y' ? "-?\\d{4,}" : "\\d{2}");
+            }
+            if (!literal.isEmpty()) regex.append(Pattern.quote(literal.toString()));
+        } else {
+            regex.append(Pattern.quote(stem.replace("%%", "%") + "-")).append("\\d{5,}");
+        }
+        regex.append("(-[1-9]\\d*)?").append(Pattern.quote(extension));
+        return Pattern.compile(regex.toString());
     }
 
     private static void pad(StringBuilder b, long value, int width) {

@@ -74,6 +74,7 @@ public final class SegmentedVideoSink implements FrameSink {
     private long closedFrames;
     private SinkCheckpoint checkpoint = SinkCheckpoint.NONE;
     private boolean finished;
+    private SegmentRetention retention;
 
     /**
      * @param pattern       where segments go, with {@code %Y %m %d %H %M %S} conversions (see {@link SegmentName})
@@ -117,6 +118,17 @@ public final class SegmentedVideoSink implements FrameSink {
         this.info = info;
         this.overwrite = overwrite;
         this.zone = zone;
+    }
+
+    /**
+     * Applies {@code policy} after each segment closes (see {@link SegmentRetention}); before the first frame.
+     *
+     * @return this sink
+     */
+    public SegmentedVideoSink retain(SegmentRetention policy) {
+        if (framesWritten > 0) throw new IllegalStateException("retention is set before the first frame");
+        retention = policy;
+        return this;
     }
 
     private static void checkDirectory(Path pattern) {
@@ -202,6 +214,7 @@ public final class SegmentedVideoSink implements FrameSink {
         closedFrames += segmentFrames;
         checkpoint = new SinkCheckpoint(closedFrames, lastPosition);
         segmentFrames = 0;
+        if (retention != null) retention.apply();
     }
 
     /**

@@ -76,7 +76,7 @@ public final class CameraRunner implements AutoCloseable {
 
     private void run() {
         JobSettings.Builder settings = JobSettings.builder(config.input(), config.output()).camera(config.id())
-                .segment(config.segment()).frameRate(config.fps()).maxLatency(config.maxLatency())
+                .segment(config.segment()).retention(config.retain()).frameRate(config.fps()).maxLatency(config.maxLatency())
                 .events(line -> events.accept(config.id() + ": " + line)).stopped(() -> stopping).threadFactory(threads);
         try (DerainJob opened = DerainJob.open(settings.build())) {
             opened.attach(inference);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.derain.models.SettingsException;
 import io.derain.pipeline.InputException;
+import io.derain.pipeline.job.Quantities;
+import io.derain.pipeline.sink.Retention;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,10 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads a cameras file (YAML) into a {@link ServeConfig}, strictly: an unknown key, a missing one or a value out of
@@ -34,14 +33,18 @@ import java.util.regex.Pattern;
  *     segment: 60s     # optional: rolling segments
  *     fps: 5           # optional: frames per second kept (default all)
  *     max-latency: 1s  # optional (default 1s)
+ *     retain:          # optional, with segment: delete this camera's oldest closed segments past any limit
+ *       max-age: 7d
+ *       max-size: 50GiB
+ *       min-free: 10GiB  # free space to leave on the disk
  * </pre>
  */
 public final class ServeConfigFile {
     /** Larger files are refused unread: a cameras file of a thousand cameras is ~200 KiB. */
     static final long MAX_BYTES = 1 << 20;
     private static final Set<String> TOP = Set.of("model", "batch", "max-wait", "cameras");
-    private static final Set<String> CAMERA = Set.of("id", "input", "output", "segment", "fps", "max-latency");
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?");
+    private static final Set<String> CAMERA = Set.of("id", "input", "output", "segment", "fps", "max-latency", "retain");
+    private static final Set<String> RETAIN = Set.of("max-age", "max-size", "min-free");
 
     private ServeConfigFile() {}
 
@@ -111,11 +114,36 @@ public final class ServeConfigFile {
         if (node == null || !node.isObject()) throw new SettingsException(path + ": expected a mapping with id, input and output");
         keys(node, CAMERA, path + ".");
         try {
-            return new CameraConfig(text(node, "id", path + ".", null), text(node, "input", path + ".", null),
-                    text(node, "output", path + ".", null), duration(node, "segment", path + ".", null),
-                    number(node, "fps", path + ".", 0), duration(node, "max-latency", path + ".", Duration.ofSeconds(1)));
+            return CameraConfig.builder(text(node, "id", path + ".", null), text(node, "input", path + ".", null),
+                            text(node, "output", path + ".", null))
+                    .segment(duration(node, "segment", path + ".", null)).fps(number(node, "fps", path + ".", 0))
+                    .maxLatency(duration(node, "max-latency", path + ".", Duration.ofSeconds(1)))
+                    .retain(retention(node.get("retain"), path + ".retain")).build();
         } catch (SettingsException e) {
             throw e.getMessage().startsWith(path) ? e : new SettingsException(path + "." + e.getMessage());
+        }
+    }
+
+    private static Retention retention(JsonNode node, String path) {
+        if (node == null || node.isNull()) return Retention.NONE;
+        if (!node.isObject()) throw new SettingsException(path + ": expected a mapping with max-age, max-size or min-free");
+        keys(node, RETAIN, path + ".");
+        try {
+            return Retention.builder().maxAge(duration(node, "max-age", path + ".", null))
+                    .maxBytes(size(node, "max-size", path + ".")).minFreeBytes(size(node, "min-free", path + ".")).build();
+        } catch (SettingsException e) {
+            throw e.getMessage().startsWith(path) ? e : new SettingsException(path + "." + e.getMessage());
+        }
+    }
+
+    private static long size(JsonNode node, String key, String path) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) return 0;
+        if (!v.isValueNode() || v.isBoolean()) throw new SettingsException(path + key + ": expected a size like 50GiB, got " + v);
+        try {
+            return Quantities.bytes(v.asText());
+        } catch (SettingsException e) {
+            throw new SettingsException(path + key + ": " + e.getMessage());
         }
     }
 
@@ -149,23 +177,17 @@ public final class ServeConfigFile {
         return v.doubleValue();
     }
 
-    /** 500ms, 60s, 2m, 1h, 7d; a bare number is seconds. */
+    /** 500ms, 60s, 2m, 1h, 7d (see {@link Quantities#duration}); a bare number is seconds. */
     static Duration duration(JsonNode node, String key, String path, Duration fallback) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) return fallback;
-        Matcher m = DURATION.matcher(v.asText().trim().toLowerCase(Locale.ROOT));
-        if (!v.isValueNode() || !m.matches()) {
+        if (!v.isValueNode() || v.isBoolean()) {
             throw new SettingsException(path + key + ": expected a duration like 100ms, 60s, 2m, 1h or 7d, got " + v);
         }
-        double n = Double.parseDouble(m.group(1));
-        double millis = n * switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> 1;
-            case "m" -> 60_000;
-            case "h" -> 3_600_000;
-            case "d" -> 86_400_000;
-            default -> 1000;
-        };
-        if (millis > 366.0 * 86_400_000) throw new SettingsException(path + key + ": longer than a year: " + v.asText());
-        return Duration.ofMillis(Math.round(millis));
+        try {
+            return Quantities.duration(v.asText());
+        } catch (SettingsException e) {
+            throw new SettingsException(path + key + ": " + e.getMessage());
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.derain.pipeline.InputException;
+import io.derain.pipeline.sink.Retention;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ class ServeConfigFileTest {
                     output: rec/cam1-%Y%m%d-%H%M%S.mp4
                     segment: 60s
                     fps: 5
+                    retain: {max-age: 7d, max-size: 50GiB, min-free: 500MB}
                   - id: cam2
                     input: clip.mp4
                     output: out.mp4
@@ -43,7 +45,9 @@ class ServeConfigFileTest {
         assertEquals(Duration.ofSeconds(60), cam1.segment());
         assertEquals(5.0, cam1.fps());
         assertEquals(Duration.ofSeconds(1), cam1.maxLatency(), "the default");
+        assertEquals(Retention.builder().maxAge(Duration.ofDays(7)).maxBytes(50L << 30).minFreeBytes(500_000_000L).build(), cam1.retain());
         assertNull(cam2.segment());
+        assertEquals(Retention.NONE, cam2.retain(), "the default keeps everything");
         assertEquals(Duration.ofSeconds(2), cam2.maxLatency());
     }
 
@@ -56,6 +60,12 @@ class ServeConfigFileTest {
                 "the id 'a' is used twice");
         assertProblem("cameras:\n  - {id: a, input: x.mp4, output: y.mp4, segment: soon}\n", "cameras[0].segment: expected a duration");
         assertProblem("model: lite\ncameras: [\n", "not valid YAML");
+        assertProblem("cameras:\n  - {id: a, input: x.mp4, output: y.mp4, segment: 60s, retain: {max-size: lots}}\n",
+                "cameras[0].retain.max-size: expected a size like");
+        assertProblem("cameras:\n  - {id: a, input: x.mp4, output: y.mp4, segment: 60s, retain: {max-sise: 1GiB}}\n",
+                "cameras[0].retain.max-sise: unknown key");
+        assertProblem("cameras:\n  - {id: a, input: x.mp4, output: y.mp4, retain: {max-age: 7d}}\n",
+                "cameras[0].retain: applies to segments");
         assertProblem("- just\n- a list\n", "expected a mapping");
         assertProblem("cameras:\n  - {id: 'bad id!', input: x.mp4, output: y.mp4}\n", "cameras[0].id: expected 1 to 64");
         InputException missing = assertThrows(InputException.class, () -> ServeConfigFile.read(dir.resolve("nope.yaml")));
