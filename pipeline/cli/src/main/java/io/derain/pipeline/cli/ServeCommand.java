@@ -36,8 +36,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "fails never stops the others. Runs until SIGTERM or Ctrl-C, which commit every output."})
 final class ServeCommand implements Callable<Integer> {
     private static final Duration STOP_GRACE = Duration.ofSeconds(60);
-    /** Inference stuck this long makes /healthz fail: far above a batch's time at 4K on a CPU. */
-    private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
 
     @Option(names = "--config", paramLabel = "FILE", required = true,
             description = "The cameras file (YAML: model, batch, max-wait, cameras with id, input, output, segment, fps, "
@@ -46,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--http", paramLabel = "HOST:PORT",
             description = "Serve /healthz (200 while inference makes progress; 503 once a batch or a waiting frame has "
-                    + "been stuck for 30 s), /readyz (200 once every camera records; 503 with one line per camera that "
+                    + "been stuck for --stall-limit), /readyz (200 once every camera records; 503 with one line per camera that "
                     + "connects, reconnects or failed) and /metrics here. Binds 127.0.0.1 unless a host is given.")
     String http;
 
@@ -54,6 +52,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "The bearer token POST and DELETE on /api/v1/cameras need (first line of FILE; or the "
                     + "DERAIN_TOKEN environment variable). Required when --http binds beyond loopback; never printed.")
     Path tokenFile;
+
+    @Option(names = "--stall-limit", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "/healthz fails once a batch or a waiting frame has been stuck in inference this long "
+                    + "(default: ${DEFAULT-VALUE}, far above a batch's time at 4K on a CPU).")
+    Duration stallLimit;
+
+    /** Test hook: inference hangs after this many batches, to see /healthz fail. */
+    @Option(names = "--test-hang-inference-after", hidden = true, paramLabel = "N")
+    Long hangAfter;
 
     @Option(names = {"-q", "--quiet"}, description = "Only errors on stderr.")
     boolean quiet;
@@ -63,6 +70,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (stallLimit.toMillis() < 100) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--stall-limit: at least 100ms");
         ServeConfig cfg = ServeConfigFile.read(config); // bad file: one line, exit 2, before any model loads
         String[] listen = listen();
         String token = token(listen);
@@ -76,7 +84,7 @@ final class ServeCommand implements Callable<Integer> {
         try (StopOnShutdown hook = new StopOnShutdown(STOP_GRACE);
              DerainOperator operator = new DerainOperator(ModelCatalog.open(cfg.model(), null),
                      ComputeDevice.select(ComputeDevice.Kind.AUTO), DerainSettings.defaults().withBatch(cfg.batch()));
-             SharedInference shared = new SharedInference(operator, cfg.batch(), cfg.maxWait(), PipelineSettings.DAEMON_THREADS);
+             SharedInference shared = new SharedInference(hangAfter == null ? operator : new HangingOperator(operator, hangAfter), cfg.batch(), cfg.maxWait(), PipelineSettings.DAEMON_THREADS);
              MetricsServer server = listen == null ? null : MetricsServer.start(listen[0], Integer.parseInt(listen[1]));
              Cameras cameras = new Cameras(shared, PipelineSettings.DAEMON_THREADS, line -> say(err, line),
                      server == null ? CameraListener.NONE : new CameraMeters(server.registry()))) {
@@ -85,7 +93,7 @@ final class ServeCommand implements Callable<Integer> {
                     + cfg.batch() + " frames");
             for (CameraConfig c : cfg.cameras()) cameras.start(c);
             if (server != null) { // after the cameras started: readiness is never "ok" for a set still empty
-                server.probe("/healthz", () -> shared.stalled(STALL_LIMIT) ? "inference stalled for over " + STALL_LIMIT.toSeconds() + " s" : null);
+                server.probe("/healthz", () -> shared.stalled(stallLimit) ? "inference stalled for over " + stallLimit.toMillis() + " ms" : null);
                 server.probe("/readyz", cameras::notReady);
                 server.route(CamerasApi.PATH, new CamerasApi(cameras, token, line -> say(err, line)));
                 say(err, "health, readiness, metrics and the cameras API on http://" + listen[0] + ":" + server.port()

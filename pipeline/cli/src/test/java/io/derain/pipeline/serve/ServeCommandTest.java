@@ -70,10 +70,7 @@ class ServeCommandTest {
     @Test
     void readinessFollowsTheCamerasAndHealthTheInference() throws Exception {
         assumeTrue(RtspCamera.available(), "gst-rtsp-server (python3-gi) is not installed");
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         try (RtspCamera camera = RtspCamera.start()) {
             Path config = Files.writeString(dir.resolve("cameras.yaml"), String.join("\n",
                     "model: lite",
@@ -101,6 +98,27 @@ class ServeCommandTest {
             String err = Files.readString(log);
             assertEquals(143, serve.exitValue(), err);
             assertTrue(err.contains("cam1: stopped"), err);
+        }
+    }
+
+    @Test
+    void healthFailsWhenInferenceHangs() throws Exception {
+        assumeTrue(RtspCamera.available(), "gst-rtsp-server (python3-gi) is not installed");
+        int port = freePort();
+        try (RtspCamera camera = RtspCamera.start()) {
+            Path config = Files.writeString(dir.resolve("cameras.yaml"), String.join("\n", "model: lite", "cameras:",
+                    "  - {id: cam1, input: \"" + camera.url() + "\", output: \"" + dir.resolve("cam1.mp4") + "\", fps: 5}", ""));
+            Path log = dir.resolve("serve.log");
+            // The hook holds the 10th batch in the model as a hung driver would.
+            Process serve = serve(log, "--config", config.toString(), "--http", "127.0.0.1:" + port,
+                    "--stall-limit", "2s", "--test-hang-inference-after", "10");
+            try {
+                awaitProbe(port, "/readyz", 200, "ok", 90, serve, log);
+                awaitProbe(port, "/healthz", 503, "inference stalled for over 2000 ms", 30, serve, log);
+                assertEquals(200, get(port, "/metrics").statusCode(), "the process itself still answers");
+            } finally {
+                serve.destroyForcibly();
+            }
         }
     }
 
@@ -141,10 +159,7 @@ class ServeCommandTest {
     @Test
     void theCamerasApiChangesCamerasOnlyWithTheTokenBeyondLoopback() throws Exception {
         assumeTrue(RtspCamera.available(), "gst-rtsp-server (python3-gi) is not installed");
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         try (RtspCamera one = RtspCamera.start()) {
             Path config = Files.writeString(dir.resolve("cameras.yaml"), String.join("\n", "model: lite", "cameras:",
                     "  - {id: cam1, input: \"" + one.url() + "\", output: \"" + dir.resolve("cam1.mp4") + "\", fps: 2}", ""));
@@ -188,6 +203,12 @@ class ServeCommandTest {
             String err = Files.readString(log);
             assertTrue(!err.contains("s3cret"), "the token is never printed:\n" + err);
             assertEquals(1, err.split("cam1: recording", -1).length - 1, "cam1 was never restarted:\n" + err);
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 
