@@ -31,6 +31,39 @@ public final class MetricsServer implements AutoCloseable {
         setIfAbsent("sun.net.httpserver.maxRspTime", "10");  // seconds to take the response
     }
 
+    /** Reads (scrapes, probes, listings): far above what Prometheus, an orchestrator and a few people send. */
+    static final double READS_PER_SECOND = 50;
+    static final int READ_BURST = 100;
+    /** Changes (POST, DELETE): each one may start or stop a camera. */
+    static final double CHANGES_PER_SECOND = 2;
+    static final int CHANGE_BURST = 10;
+
+    private final RequestRate reads = new RequestRate(READS_PER_SECOND, READ_BURST);
+    private final RequestRate changes = new RequestRate(CHANGES_PER_SECOND, CHANGE_BURST);
+    private final com.sun.net.httpserver.Filter limit = new com.sun.net.httpserver.Filter() {
+        @Override
+        public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+            String method = exchange.getRequestMethod();
+            boolean read = method.equals("GET") || method.equals("HEAD");
+            if ((read ? reads : changes).tryAcquire()) {
+                chain.doFilter(exchange);
+                return;
+            }
+            try (exchange) {
+                byte[] body = ("too many requests: at most " + (read ? READS_PER_SECOND + " reads" : CHANGES_PER_SECOND + " changes")
+                        + " a second\n").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                exchange.sendResponseHeaders(429, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        }
+
+        @Override
+        public String description() {
+            return "request rate limit";
+        }
+    };
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ExecutorService executor;
     private final HttpServer server;
@@ -64,7 +97,7 @@ public final class MetricsServer implements AutoCloseable {
             return t;
         });
         MetricsServer metrics = new MetricsServer(server, executor);
-        server.createContext("/metrics", metrics::scrape);
+        metrics.context("/metrics", metrics::scrape);
         server.setExecutor(executor);
         server.start();
         return metrics;
@@ -104,16 +137,24 @@ public final class MetricsServer implements AutoCloseable {
      * else 503 with its text (one reason per line). For orchestrators (Docker's HEALTHCHECK, Kubernetes probes).
      */
     public void probe(String path, java.util.function.Supplier<String> problems) {
-        server.createContext(path, exchange -> {
+        context(path, exchange -> {
             String p = problems.get(); // asked once: status and body agree
             boolean ok = p == null || p.isBlank();
             respond(exchange, () -> ok ? 200 : 503, "text/plain; charset=utf-8", () -> (ok ? "ok" : p.strip()) + "\n");
         });
     }
 
-    /** Serves {@code handler} under {@code path} on this server's threads (request deadlines as for scrapes). */
+    /**
+     * Serves {@code handler} under {@code path} on this server's threads (request deadlines and rate limits as for
+     * scrapes: {@value #READS_PER_SECOND} reads and {@value #CHANGES_PER_SECOND} changes a second, 429 beyond).
+     */
     public void route(String path, com.sun.net.httpserver.HttpHandler handler) {
-        server.createContext(path, handler);
+        context(path, handler);
+    }
+
+    /** Every path goes through the rate limit: a 429 with Retry-After beyond it. */
+    private void context(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler).getFilters().add(limit);
     }
 
     public MeterRegistry registry() { return registry; }

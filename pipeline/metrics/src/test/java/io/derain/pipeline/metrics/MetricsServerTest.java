@@ -97,6 +97,51 @@ class MetricsServerTest {
         }
     }
 
+    @Test
+    void requestRatesAreBoundedWithRetryAfter() throws Exception {
+        try (MetricsServer server = MetricsServer.start(0)) {
+            server.route("/change", exchange -> {
+                try (exchange) {
+                    exchange.sendResponseHeaders(204, -1);
+                }
+            });
+            // All at once: sent one by one, each scrape's own time keeps a client under the rate.
+            java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> reads = new java.util.ArrayList<>();
+            for (int i = 0; i < 3 * MetricsServer.READ_BURST; i++) {
+                reads.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            long refused = 0;
+            for (var r : reads) if (r.get(30, TimeUnit.SECONDS).statusCode() == 429) refused++;
+            assertTrue(refused > 0, "reads beyond the burst are refused");
+            Thread.sleep(2100); // the reads' bucket refills; changes have a bucket of their own
+            int changesRefused = 0;
+            HttpResponse<String> last = null;
+            for (int i = 0; i < MetricsServer.CHANGE_BURST + 5; i++) {
+                HttpResponse<String> r = send(server.port(), "POST", "/change");
+                if (r.statusCode() == 429) {
+                    changesRefused++;
+                    last = r;
+                }
+            }
+            assertTrue(changesRefused >= 3, "changes beyond their burst are refused: " + changesRefused);
+            assertEquals("1", last.headers().firstValue("Retry-After").orElse(""));
+            assertTrue(last.body().contains("too many requests"), last.body());
+            Thread.sleep(1100);
+            assertEquals(200, status(server.port(), "GET", "/metrics"), "refilled after a second");
+            assertEquals(204, status(server.port(), "POST", "/change"));
+        }
+    }
+
+    private int status(int port, String method, String path) throws Exception {
+        return send(port, method, path).statusCode();
+    }
+
+    private HttpResponse<String> send(int port, String method, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private String get(int port) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                 .timeout(Duration.ofSeconds(2)).build();
