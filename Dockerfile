@@ -46,7 +46,21 @@ COPY <<'SH' /usr/local/bin/derain
 #!/bin/sh
 exec java ${DERAIN_JAVA_OPTS:-} -Dorg.bytedeco.javacpp.cachedir=/opt/derain/natives -cp '/opt/derain/lib/*' io.derain.pipeline.cli.DerainCli "$@"
 SH
-RUN chmod 755 /usr/local/bin/derain && mkdir -p /opt/derain/natives /data && chown derain /opt/derain/natives /data
+# The image's health check: GET /healthz on DERAIN_HEALTH_PORT (serve's --http, run's and worker's --metrics-port;
+# 9464 when unset). A container whose command opens no HTTP port (eval, a one-off run) has nothing to ask and is
+# healthy while it runs, unless DERAIN_HEALTH_PORT is set: then the port must answer 200. No curl in the image: bash.
+COPY <<'SH' /usr/local/bin/derain-healthcheck
+#!/bin/bash
+port=${DERAIN_HEALTH_PORT:-9464}
+if ! { exec 3<>/dev/tcp/127.0.0.1/$port; } 2>/dev/null; then
+  [ -z "${DERAIN_HEALTH_PORT:-}" ] && exit 0
+  echo "nothing listens on port $port"; exit 1
+fi
+printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+IFS= read -r -t 3 status <&3 || { echo "no answer on port $port"; exit 1; }
+case "$status" in *" 200 "*) exit 0 ;; *) echo "$status"; cat <&3; exit 1 ;; esac
+SH
+RUN chmod 755 /usr/local/bin/derain /usr/local/bin/derain-healthcheck && mkdir -p /opt/derain/natives /data && chown derain /opt/derain/natives /data
 # As the launcher: libtorch backs large tensors with transparent huge pages, and tcmalloc keeps freed
 # activations for reuse (README, "Performance"). Ubuntu 24.04 names the package ...t64, older releases not.
 RUN apt-get update && (apt-get install -y --no-install-recommends libtcmalloc-minimal4t64 \
@@ -60,5 +74,6 @@ USER derain
 # and finishes on first start.
 RUN derain run /opt/derain/samples/media/rainy-road.mp4 -o /tmp/warm.mp4 --fps 1 -q -y; rm -f /tmp/warm.mp4
 WORKDIR /data
+HEALTHCHECK --interval=10s --timeout=5s --start-period=120s --retries=3 CMD ["/usr/local/bin/derain-healthcheck"]
 ENTRYPOINT ["derain"]
 CMD ["--help"]

@@ -64,6 +64,7 @@ public final class MetricsServer implements AutoCloseable {
             return "request rate limit";
         }
     };
+    private final java.util.Map<String, java.util.function.Supplier<String>> probes = new java.util.concurrent.ConcurrentHashMap<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ExecutorService executor;
     private final HttpServer server;
@@ -98,6 +99,7 @@ public final class MetricsServer implements AutoCloseable {
         });
         MetricsServer metrics = new MetricsServer(server, executor);
         metrics.context("/metrics", metrics::scrape);
+        metrics.probe("/healthz", () -> null); // the process answers; a command with a better signal replaces it
         server.setExecutor(executor);
         server.start();
         return metrics;
@@ -135,10 +137,12 @@ public final class MetricsServer implements AutoCloseable {
     /**
      * Serves a health or readiness probe at {@code path}: 200 "ok" while {@code problems} returns null or nothing,
      * else 503 with its text (one reason per line). For orchestrators (Docker's HEALTHCHECK, Kubernetes probes).
+     * {@code /healthz} is served from the start as "the process answers"; a later probe on a path replaces its check.
      */
     public void probe(String path, java.util.function.Supplier<String> problems) {
+        if (probes.put(path, problems) != null) return; // replaced: the context asks the map
         context(path, exchange -> {
-            String p = problems.get(); // asked once: status and body agree
+            String p = probes.get(path).get(); // asked once: status and body agree
             boolean ok = p == null || p.isBlank();
             respond(exchange, () -> ok ? 200 : 503, "text/plain; charset=utf-8", () -> (ok ? "ok" : p.strip()) + "\n");
         });

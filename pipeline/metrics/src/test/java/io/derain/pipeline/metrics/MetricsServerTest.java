@@ -98,6 +98,23 @@ class MetricsServerTest {
     }
 
     @Test
+    void healthIsServedFromTheStartAndAProbeReplacesItsCheck() throws Exception {
+        try (MetricsServer server = MetricsServer.start(0)) {
+            HttpResponse<String> up = send(server.port(), "GET", "/healthz");
+            assertEquals(200, up.statusCode());
+            assertEquals("ok\n", up.body());
+            java.util.concurrent.atomic.AtomicReference<String> problem = new java.util.concurrent.atomic.AtomicReference<>();
+            server.probe("/healthz", problem::get);
+            assertEquals(200, status(server.port(), "GET", "/healthz"));
+            problem.set("inference stalled");
+            HttpResponse<String> down = send(server.port(), "GET", "/healthz");
+            assertEquals(503, down.statusCode());
+            assertEquals("inference stalled\n", down.body());
+            assertEquals(405, status(server.port(), "POST", "/healthz"));
+        }
+    }
+
+    @Test
     void requestRatesAreBoundedWithRetryAfter() throws Exception {
         try (MetricsServer server = MetricsServer.start(0)) {
             server.route("/change", exchange -> {
