@@ -49,16 +49,16 @@ public final class VideoFileSource implements FrameSource {
     private final FramePool pool = new FramePool();
     private long videoFrames;
     private boolean ended;
-    private final long errorsAtOpen;
+    private final FfmpegLog.Errors errors;
     private final String containerCut; // what the container's own framing says is missing, or null
     private final boolean keepGoing;
     private final java.util.List<String> damage = new java.util.ArrayList<>();
 
     private VideoFileSource(Path path, FFmpegFrameGrabber grabber, SourceInfo info, ExpectedFrames expected, boolean keepGoing,
-                            String isoCut) {
+                            String isoCut, FfmpegLog.Errors errors) {
         this.path = path;
         this.keepGoing = keepGoing;
-        this.errorsAtOpen = FfmpegLog.errors();
+        this.errors = errors;
         this.containerCut = isoCut != null ? isoCut.replaceFirst("^truncated: ", "") : containerCut(path, grabber.getFormat());
         this.grabber = grabber;
         this.info = info;
@@ -85,8 +85,11 @@ public final class VideoFileSource implements FrameSource {
         // JavaCV also offers this to the demuxer, which logs "rejected some options: pixel_format": harmless.
         grabber.setPixelFormat(AV_PIX_FMT_BGR24);
         grabber.setImageScalingFlags(SCALING_FLAGS);
+        // FFmpeg's decoder threads would log this file's errors where no reader can claim them (FfmpegLog);
+        // decoding is a small share of a frame's time next to inference.
+        grabber.setVideoOption("threads", "1");
         try {
-            grabber.start();
+            grabber.start(); // what probing logs is not counted: a stream cut mid-GOP logs errors and then decodes clean
         } catch (FrameGrabber.Exception | RuntimeException e) {
             closeQuietly(grabber);
             throw new InputException(path + ": " + (isoCut != null ? isoCut : openFailure(e)), e);
@@ -104,7 +107,7 @@ public final class VideoFileSource implements FrameSource {
                     : null;
             SourceInfo info = new SourceInfo(path.toString(), grabber.getImageWidth(), grabber.getImageHeight(),
                     fps, expected.count(), audio);
-            return new VideoFileSource(path, grabber, info, expected, keepGoing, isoCut);
+            return new VideoFileSource(path, grabber, info, expected, keepGoing, isoCut, new FfmpegLog.Errors());
         } catch (RuntimeException e) {
             closeQuietly(grabber);
             throw e;
@@ -119,7 +122,7 @@ public final class VideoFileSource implements FrameSource {
         if (ended) return null;
         while (true) {
             Frame frame;
-            try {
+            try (FfmpegLog.Errors in = errors.enter()) {
                 // No data streams (subtitles, timecode): they have no place in the output.
                 frame = grabber.grabFrame(true, true, true, false, false);
             } catch (FrameGrabber.Exception e) {
@@ -154,10 +157,10 @@ public final class VideoFileSource implements FrameSource {
             return "truncated after " + videoFrames + " of " + (expected.exact() ? "" : "about ") + expected.count() + " frames";
         }
         if (containerCut != null) return "truncated: " + containerCut + "; " + videoFrames + " frames were readable";
-        long errors = FfmpegLog.errors() - errorsAtOpen;
-        if (errors > 0) {
-            return "damaged: FFmpeg reported " + errors + " decode error" + (errors == 1 ? "" : "s") + " (last: "
-                    + FfmpegLog.lastError() + "); " + videoFrames + " frames were readable";
+        long count = errors.count();
+        if (count > 0) {
+            return "damaged: FFmpeg reported " + count + " decode error" + (count == 1 ? "" : "s") + " (last: "
+                    + errors.last() + "); " + videoFrames + " frames were readable";
         }
         return null;
     }

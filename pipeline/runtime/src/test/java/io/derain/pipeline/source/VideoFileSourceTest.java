@@ -146,6 +146,38 @@ class VideoFileSourceTest {
         }
     }
 
+    /**
+     * Two readers, one damaged: FFmpeg's error lines count for the reader whose decode logged them, so the clean
+     * file read after the damaged one (both open at once, as two cameras in one serve) is not flagged.
+     */
+    @Test
+    void oneReadersDecodeErrorsAreNotAnothers() throws Exception {
+        Path whole = TestMedia.noiseClip(tmp.resolve("whole.ts"), "mpegts", 160, 120, 40, 3);
+        byte[] bytes = Files.readAllBytes(whole);
+        java.util.Random r = new java.util.Random(5);
+        for (int i = bytes.length * 4 / 10; i < bytes.length * 4 / 10 + 1500; i++) {
+            if (i % 188 > 4 && r.nextInt(16) == 0) bytes[i] ^= (byte) (1 + r.nextInt(255)); // payload only: packets stay framed
+        }
+        Path damaged = Files.write(tmp.resolve("damaged.ts"), bytes);
+        try (VideoFileSource clean = VideoFileSource.open(whole); VideoFileSource bad = VideoFileSource.open(damaged)) {
+            InputException e = assertThrows(InputException.class, () -> drain(bad));
+            assertTrue(e.getMessage().contains("damaged.ts") && e.getMessage().contains("damaged: FFmpeg reported"), e.getMessage());
+            assertEquals(40, drain(clean), "the clean file decodes whole and unflagged");
+        }
+    }
+
+    private static int drain(VideoFileSource source) throws Exception {
+        int n = 0;
+        MediaItem item;
+        while ((item = source.next()) != null) {
+            if (item instanceof VideoItem v) {
+                n++;
+                source.recycle(v.frame());
+            }
+        }
+        return n;
+    }
+
     @Test
     void audioOnlyFileHasNoVideoStream() throws Exception {
         Path m4a = tmp.resolve("voice.m4a");
