@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.derain.pipeline.live.RtspCamera;
 import io.derain.pipeline.source.TestMedia;
 import java.nio.file.Files;
@@ -99,6 +101,89 @@ class ServeCommandTest {
             assertEquals(143, serve.exitValue(), err);
             assertTrue(err.contains("cam1: stopped"), err);
         }
+    }
+
+    /**
+     * Three cameras; one's server is killed and restarted: it reconnects, and the other two keep every frame their
+     * rate keeps (no latency drop, no reconnect, frames at their rate throughout). 1 fps each: three cameras' frames
+     * fit the lite model's time on a loaded 2-core machine.
+     */
+    @Test
+    void aCameraKilledAndRestartedReconnectsAndTheOthersMissNothing() throws Exception {
+        assumeTrue(RtspCamera.available(), "gst-rtsp-server (python3-gi) is not installed");
+        int port = freePort();
+        try (RtspCamera one = RtspCamera.start(); RtspCamera two = RtspCamera.start(); RtspCamera three = RtspCamera.start()) {
+            List<String> lines = new java.util.ArrayList<>(List.of("model: lite", "batch: 3", "max-wait: 100ms", "cameras:"));
+            RtspCamera[] servers = {one, two, three};
+            for (int i = 0; i < 3; i++) {
+                lines.add("  - {id: cam" + (i + 1) + ", input: \"" + servers[i].url() + "\", output: \"" + dir.resolve("cam" + (i + 1) + ".mp4")
+                        + "\", fps: 1, max-latency: 3s}");
+            }
+            lines.add("");
+            Path config = Files.writeString(dir.resolve("cameras.yaml"), String.join("\n", lines));
+            Path log = dir.resolve("serve.log");
+            Process serve = serve(log, "--config", config.toString(), "--http", "127.0.0.1:" + port);
+            try {
+                awaitProbe(port, "/readyz", 200, "ok", 90, serve, log);
+                JsonNode before = settled(port, 60);
+                long start = System.nanoTime();
+                one.kill();
+                awaitProbe(port, "/readyz", 503, "cam1: reconnecting", 30, serve, log);
+                Thread.sleep(3000);
+                one.restart();
+                awaitProbe(port, "/readyz", 200, "ok", 60, serve, log);
+                Thread.sleep(3000);
+                JsonNode after = cameras(port);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                assertTrue(camera(after, "cam1").get("reconnects").asLong() >= 1, after.toString());
+                for (String id : List.of("cam2", "cam3")) {
+                    JsonNode b = camera(before, id), a = camera(after, id);
+                    assertEquals(0, a.get("reconnects").asLong(), id + " never reconnected: " + a);
+                    for (String reason : List.of("latency", "reject")) {
+                        assertEquals(b.get("drops").get(reason).asLong(), a.get("drops").get(reason).asLong(),
+                                id + " dropped nothing for " + reason + " meanwhile: " + b + " then " + a);
+                    }
+                    long frames = a.get("frames").asLong() - b.get("frames").asLong();
+                    assertTrue(frames >= Math.floor(seconds) - 2, id + ": " + frames + " frames in " + seconds + " s at 1 fps: " + a);
+                    assertTrue(a.get("fps").asDouble() > 0.5, a.toString());
+                    assertTrue(a.get("lens_coverage").isNumber(), "the lite model's maps give a coverage: " + a);
+                }
+                serve.destroy();
+                assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
+            } finally {
+                serve.destroyForcibly();
+            }
+            String err = Files.readString(log);
+            assertEquals(143, serve.exitValue(), err);
+            for (String cam : List.of("cam1", "cam2", "cam3")) {
+                assertTrue(TestMedia.probe(dir.resolve(cam + ".mp4")).frames() >= 8, cam + "\n" + err);
+            }
+        }
+    }
+
+    /** The cameras once each has written 5 frames (warm-up and first connections behind them), within {@code seconds}. */
+    private static JsonNode settled(int port, int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        JsonNode all = cameras(port);
+        while (System.nanoTime() < end) {
+            boolean ready = true;
+            for (JsonNode c : all) ready &= c.path("frames").asLong() >= 5;
+            if (ready) return all;
+            Thread.sleep(500);
+            all = cameras(port);
+        }
+        throw new AssertionError("the cameras did not write 5 frames each within " + seconds + " s: " + all);
+    }
+
+    private static JsonNode cameras(int port) throws Exception {
+        var r = get(port, "/api/v1/cameras");
+        assertEquals(200, r.statusCode(), r.body());
+        return new ObjectMapper().readTree(r.body()).get("cameras");
+    }
+
+    private static JsonNode camera(JsonNode cameras, String id) {
+        for (JsonNode c : cameras) if (c.get("id").asText().equals(id)) return c;
+        throw new AssertionError(id + " not listed: " + cameras);
     }
 
     @Test

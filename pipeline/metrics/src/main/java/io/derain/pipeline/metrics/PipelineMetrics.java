@@ -80,6 +80,8 @@ public final class PipelineMetrics implements MeterBinder {
         counter(registry, "derain.audio.blocks", "Audio blocks written", PipelineStats::audioBlocks);
         meters.add(Gauge.builder("derain.fps", stats, PipelineStats::framesPerSecond)
                 .description("Frames written per second since the job started").tags(tags).register(registry));
+        meters.add(Gauge.builder("derain.lens.coverage", stats, PipelineStats::lensCoverage).baseUnit("ratio")
+                .description("Share of the lens the raindrop maps call drops, smoothed over about 20 frames").tags(tags).register(registry));
         for (StageMeter stage : stats.stages()) {
             timer(registry, "derain.stage.busy", "Time a stage spent working, per unit of work", stage);
         }

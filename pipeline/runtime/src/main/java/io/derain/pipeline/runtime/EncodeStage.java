@@ -91,7 +91,7 @@ final class EncodeStage implements Runnable {
                 sink.write(frame);
                 meter.record(start);
                 clock.written(frame);
-                stats.frameWritten();
+                stats.frameWritten(System.nanoTime(), frame.metadata().dropCoverage());
                 lastWritten = frame.metadata().position();
             } catch (FrameRejectedException e) {
                 meter.record(start);

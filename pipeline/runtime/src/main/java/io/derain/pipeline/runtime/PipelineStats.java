@@ -19,6 +19,11 @@ public final class PipelineStats {
     private volatile long framesWritten;
     private volatile long audioBlocks;
     private volatile long framesDurable;
+    // Recent rate and lens coverage, smoothed over about the last 20 frames (one writer: the encode stage).
+    private static final double SMOOTHING = 0.1;
+    private volatile long lastWriteNanos;
+    private volatile double writeIntervalNanos = Double.NaN;
+    private volatile double lensCoverage = Double.NaN;
 
     PipelineStats(List<StageMeter> stages, List<QueueView> queues) {
         this.stages = List.copyOf(stages);
@@ -27,7 +32,21 @@ public final class PipelineStats {
 
     void started() { startNanos = System.nanoTime(); }
     void frameRead() { framesRead++; }
-    void frameWritten() { framesWritten++; }
+
+    /** A frame written at {@code nanos}, with the drop coverage of its raindrop map (NaN when it has none). */
+    void frameWritten(long nanos, double dropCoverage) {
+        framesWritten++;
+        long last = lastWriteNanos;
+        if (last != 0) {
+            double interval = nanos - last, mean = writeIntervalNanos;
+            writeIntervalNanos = Double.isNaN(mean) ? interval : mean + SMOOTHING * (interval - mean);
+        }
+        lastWriteNanos = nanos;
+        if (!Double.isNaN(dropCoverage)) {
+            double mean = lensCoverage;
+            lensCoverage = Double.isNaN(mean) ? dropCoverage : mean + SMOOTHING * (dropCoverage - mean);
+        }
+    }
     void frameDropped(DropReason reason) { dropped.incrementAndGet(reason.ordinal()); }
     void audioWritten() { audioBlocks++; }
     void durable(long frames) { framesDurable = frames; }
@@ -62,6 +81,23 @@ public final class PipelineStats {
         long start = startNanos;
         return start == 0 ? 0 : (System.nanoTime() - start) / 1e9;
     }
+
+    /**
+     * Output frames per second now: smoothed over about the last 20 frames, and falling while none is written
+     * (a stalled camera reads near 0, not its old rate). 0 before two frames.
+     */
+    public double recentFramesPerSecond() {
+        double interval = writeIntervalNanos;
+        long last = lastWriteNanos;
+        if (Double.isNaN(interval) || last == 0) return 0;
+        return 1e9 / Math.max(interval, System.nanoTime() - last);
+    }
+
+    /**
+     * How much of the lens the raindrop maps call drops, 0..1, smoothed over about the last 20 frames: "how dirty
+     * is this lens?". NaN until a frame with a map (a model without attention maps never gives one).
+     */
+    public double lensCoverage() { return lensCoverage; }
 
     /** Mean output rate since the job started. */
     public double framesPerSecond() {

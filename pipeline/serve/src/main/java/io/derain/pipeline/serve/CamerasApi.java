@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * {@code /api/v1/cameras}: {@code GET} lists the cameras (state, frames, drops, reconnects; URLs with credentials
+ * {@code /api/v1/cameras}: {@code GET} lists the cameras (state, frames, fps now, drops by reason, reconnects, lens
+ * coverage (share of the lens the raindrop maps call drops, smoothed; null without maps); URLs with credentials
  * masked), {@code POST} starts one (a camera as in the cameras file, as JSON), {@code DELETE /api/v1/cameras/ID}
  * stops one with its output committed. Changes need the bearer token when one is set (the CLI sets one whenever it
  * binds beyond loopback); bodies are at most 64 KiB; a bad request is 400 with one line and changes nothing.
@@ -137,6 +138,10 @@ public final class CamerasApi implements HttpHandler {
         if (job != null && job.pipeline() != null) {
             var stats = job.pipeline().stats();
             n.put("frames", stats.framesWritten());
+            n.put("fps", Math.round(stats.recentFramesPerSecond() * 100) / 100.0);
+            double coverage = stats.lensCoverage();
+            if (Double.isNaN(coverage)) n.putNull("lens_coverage");
+            else n.put("lens_coverage", Math.round(coverage * 10_000) / 10_000.0);
             ObjectNode drops = n.putObject("drops");
             for (DropReason reason : DropReason.values()) drops.put(reason.name().toLowerCase(java.util.Locale.ROOT), stats.framesDropped(reason));
             if (job.source() instanceof LiveSource camera) {
