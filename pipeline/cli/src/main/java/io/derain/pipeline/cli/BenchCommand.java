@@ -69,6 +69,12 @@ final class BenchCommand implements Callable<Integer> {
                     + "derained with a transaction per batch), its records/s beside the file pipeline's fps.")
     boolean worker;
 
+    @Option(names = "--serve", paramLabel = "N",
+            description = "Instead: N cameras in one 'derain serve' against N 'derain run' processes, each deraining all of "
+                    + "INPUT with --model and --batch: total frames/s (wall time from launch, start-up included) and total "
+                    + "peak RSS, side by side.")
+    int serve;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -88,6 +94,15 @@ final class BenchCommand implements Callable<Integer> {
         if (!(info.frameRate() > 0)) throw new InputException(input + ": not a video (bench measures video)");
         Path dir = Files.createTempDirectory("derain-bench");
         PrintWriter out = spec.commandLine().getOut();
+        if (serve != 0) {
+            try {
+                String model = modelOptions.weights != null ? modelOptions.weights.toString() : modelOptions.model;
+                new ServeBench(input, model, compute.batch, dir).run(serve, out);
+            } finally {
+                TempDirectory.delete(dir);
+            }
+            return 0;
+        }
         try (DerainOperator operator = modelOptions.openOperator(compute)) {
             try {
                 operator.checkFrameSize(info.width(), info.height());

@@ -65,6 +65,21 @@ class BenchCommandTest {
         assertTrue(json.contains("\"rss_growth_bytes\":"), json);
     }
 
+    /** One serve with two cameras against two run processes: both derain every frame, side by side in one table. */
+    @Test
+    void serveAgainstSeparateRunsSideBySide() throws Exception {
+        Path clip = TestMedia.smallClip(dir.resolve("small.mp4"), 8);
+        CliRun run = CliRun.of("bench", clip.toString(), "--serve", "2");
+        assertEquals(0, run.exitCode(), run.err() + run.out());
+        String out = run.out();
+        Matcher runs = Pattern.compile("2 × derain run\\s+16\\s+([0-9.]+)\\s+[0-9.]+\\s+(\\d+)\\n").matcher(out);
+        Matcher serve = Pattern.compile("1 × derain serve \\(2 cameras\\)\\s+16\\s+([0-9.]+)\\s+[0-9.]+\\s+(\\d+)\\n").matcher(out);
+        assertTrue(runs.find() && serve.find(), "both ways derained all 16 frames:\n" + out);
+        assertTrue(Double.parseDouble(runs.group(1)) > 0 && Double.parseDouble(serve.group(1)) > 0, out);
+        assertTrue(Long.parseLong(runs.group(2)) > 200 && Long.parseLong(serve.group(2)) > 100, "peak RSS of JVMs with libtorch: " + out);
+        assertTrue(out.contains("serve / runs: throughput "), out);
+    }
+
     private static double number(String json, String key) {
         Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
         assertTrue(m.find(), key + " missing in " + json);
