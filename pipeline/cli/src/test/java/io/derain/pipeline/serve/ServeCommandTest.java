@@ -80,8 +80,11 @@ class ServeCommandTest {
                     "  - {id: cam1, input: \"" + camera.url() + "\", output: \"" + dir.resolve("cam1.mp4") + "\", fps: 2}",
                     ""));
             Path log = dir.resolve("serve.log");
+            camera.kill(); // not up yet when serve starts
             Process serve = serve(log, "--config", config.toString(), "--http", "127.0.0.1:" + port);
             try {
+                awaitProbe(port, "/readyz", 503, "cam1: connecting", 90, serve, log);
+                camera.restart();
                 awaitProbe(port, "/readyz", 200, "ok", 90, serve, log);
                 assertEquals(200, get(port, "/healthz").statusCode());
                 String scrape = get(port, "/metrics").body();
@@ -209,22 +212,33 @@ class ServeCommandTest {
 
     @Test
     void sighupAppliesTheFilesDifferenceAndABadFileChangesNothing() throws Exception {
+        // max-latency 3s: starting cam3 (its stream probe decodes frames) takes CPU on a loaded 2-core machine; a
+        // drop past 3 s would be a real stall of the untouched camera.
         assumeTrue(RtspCamera.available(), "gst-rtsp-server (python3-gi) is not installed");
         try (RtspCamera one = RtspCamera.start(); RtspCamera two = RtspCamera.start()) {
-            String cam1 = "  - {id: cam1, input: \"" + one.url() + "\", output: \"" + dir.resolve("cam1.mp4") + "\", fps: 2}";
-            String cam2 = "  - {id: cam2, input: \"" + two.url() + "\", output: \"" + dir.resolve("cam2.mp4") + "\", fps: 2}";
-            String cam3 = "  - {id: cam3, input: \"" + two.url() + "\", output: \"" + dir.resolve("cam3.mp4") + "\", fps: 2}";
+            String cam1 = "  - {id: cam1, input: \"" + one.url() + "\", output: \"" + dir.resolve("cam1.mp4") + "\", fps: 2, max-latency: 3s}";
+            String cam2 = "  - {id: cam2, input: \"" + two.url() + "\", output: \"" + dir.resolve("cam2.mp4") + "\", fps: 2, max-latency: 3s}";
+            String cam3 = "  - {id: cam3, input: \"" + two.url() + "\", output: \"" + dir.resolve("cam3.mp4") + "\", fps: 2, max-latency: 3s}";
             Path config = Files.writeString(dir.resolve("cameras.yaml"), String.join("\n", "model: lite", "cameras:", cam1, cam2, ""));
             Path log = dir.resolve("serve.log");
-            Process serve = serve(log, "--config", config.toString());
+            int port = freePort();
+            Process serve = serve(log, "--config", config.toString(), "--http", "127.0.0.1:" + port);
             try {
                 awaitLog(log, serve, 90, "cam1: recording", "cam2: recording");
-                Thread.sleep(4000);
+                JsonNode before = camera(settled(port, 60), "cam1");
+                long start = System.nanoTime();
                 // cam2 removed, cam3 added, cam1 untouched; the file watch may see it before the signal: either applies it once.
                 Files.writeString(config, String.join("\n", "model: lite", "cameras:", cam1, cam3, ""));
                 hangUp(serve);
                 awaitLog(log, serve, 10, "reload: removed [cam2], added [cam3], restarted [], untouched 1", "cam3: recording");
                 assertTrue(TestMedia.probe(dir.resolve("cam2.mp4")).frames() > 0, "the removed camera's output is committed");
+                Thread.sleep(2000);
+                JsonNode after = camera(cameras(port), "cam1");
+                double seconds = (System.nanoTime() - start) / 1e9;
+                assertEquals(0, after.get("reconnects").asLong(), "cam1 untouched: " + after);
+                assertEquals(before.get("drops").get("latency").asLong(), after.get("drops").get("latency").asLong(), "no gap: " + before + " then " + after);
+                assertTrue(after.get("frames").asLong() - before.get("frames").asLong() >= Math.floor(2 * seconds) - 2,
+                        "cam1 kept its rate through the reload: " + before + " then " + after + " in " + seconds + " s");
                 // A malformed file: one line, nothing changes.
                 Files.writeString(config, "model: lite\ncameras: [\n");
                 hangUp(serve);
