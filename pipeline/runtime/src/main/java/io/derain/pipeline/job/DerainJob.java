@@ -23,6 +23,7 @@ import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.Sources;
 import io.derain.pipeline.source.TappedSource;
+import io.derain.pipeline.view.ViewSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -194,6 +195,8 @@ public final class DerainJob implements AutoCloseable {
         // A preview keeps each input frame as it leaves the source; the source stays owned here.
         FrameSource frames = source;
         if (preview != null) frames = tapped = new TappedSource(source, preview.tap(), false);
+        // Not owning: closing the preview's tap (or the source) is enough.
+        if (settings.view() != null) frames = new TappedSource(frames, settings.view().inputTap(), false);
         // Not owning: the operator is the caller's.
         FrameOperator steps = operator;
         if (settings.temporal() != null && operator instanceof DerainOperator d) {
@@ -221,6 +224,7 @@ public final class DerainJob implements AutoCloseable {
         // Owns what it wraps, and closes it if its directory cannot be made.
         sink = settings.attention() == null ? opened
                 : new AttentionMapSink(opened, settings.attention(), settings.overwrite(), dropThreshold);
+        if (settings.view() != null) sink = new ViewSink(sink, settings.view()); // sees what the pipeline writes
         return preview;
     }
 

@@ -4,6 +4,7 @@ import io.derain.models.SettingsException;
 import io.derain.operators.temporal.TemporalSettings;
 import io.derain.pipeline.live.CameraSettings;
 import io.derain.pipeline.sink.Retention;
+import io.derain.pipeline.view.LiveView;
 import io.derain.pipeline.live.ReconnectPolicy;
 import io.derain.pipeline.runtime.PipelineSettings;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ public final class JobSettings {
     private final Path attention;
     private final Duration segment;
     private final Retention retention;
+    private final LiveView view;
     private final double frameRate;
     private final String camera;
     private final String rtspTransport;
@@ -57,6 +59,7 @@ public final class JobSettings {
         attention = b.attention;
         segment = b.segment;
         retention = b.retention;
+        view = b.view;
         frameRate = b.frameRate;
         camera = b.camera;
         rtspTransport = b.rtspTransport;
@@ -88,6 +91,8 @@ public final class JobSettings {
     public Duration segment() { return segment; }
     /** Which closed segments are deleted; {@link Retention#NONE} keeps all. */
     public Retention retention() { return retention; }
+    /** What people watching the job see, or null for nobody. */
+    public LiveView view() { return view; }
     /** Frames per second of source time to keep, 0 for all. */
     public double frameRate() { return frameRate; }
     /** The camera id given, or null for the default (a stream URL's path, a connector's camera, the file's name). */
@@ -139,6 +144,7 @@ public final class JobSettings {
         private Path attention;
         private Duration segment;
         private Retention retention = Retention.NONE;
+        private LiveView view;
         private double frameRate;
         private String camera;
         private String rtspTransport = "tcp";
@@ -176,6 +182,9 @@ public final class JobSettings {
 
         /** Record rolling segments of this length; the output is then a name pattern (default: null, one output). */
         public Builder segment(Duration length) { segment = length; return this; }
+
+        /** Show frames to people watching through {@code live} (its input, derained pixels and map); the caller owns it. */
+        public Builder view(LiveView live) { view = live; return this; }
 
         /** Delete the oldest closed segments past these limits (default: {@link Retention#NONE}); needs {@link #segment}. */
         public Builder retention(Retention policy) { retention = Objects.requireNonNull(policy, "retention"); return this; }
