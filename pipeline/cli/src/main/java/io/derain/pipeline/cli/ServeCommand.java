@@ -8,12 +8,15 @@ import io.derain.pipeline.metrics.MetricsServer;
 import io.derain.pipeline.runtime.PipelineSettings;
 import io.derain.pipeline.serve.CameraConfig;
 import io.derain.pipeline.serve.CameraListener;
-import io.derain.pipeline.serve.CamerasApi;
 import io.derain.pipeline.serve.CameraRunner;
 import io.derain.pipeline.serve.Cameras;
 import io.derain.pipeline.serve.ServeConfig;
 import io.derain.pipeline.serve.ServeConfigFile;
 import io.derain.pipeline.serve.SharedInference;
+import io.derain.pipeline.serve.http.CameraViewsApi;
+import io.derain.pipeline.serve.http.CamerasApi;
+import io.derain.pipeline.serve.http.MjpegStreams;
+import io.derain.pipeline.serve.http.WebPage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +39,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "fails never stops the others. Runs until SIGTERM or Ctrl-C, which commit every output."})
 final class ServeCommand implements Callable<Integer> {
     private static final Duration STOP_GRACE = Duration.ofSeconds(60);
+    /** Live streams served at once (each is one thread writing one connection). */
+    private static final int MAX_VIEWERS = 32;
 
     @Option(names = "--config", paramLabel = "FILE", required = true,
             description = "The cameras file (YAML: model, batch, max-wait, cameras with id, input, output, segment, fps, "
@@ -87,7 +92,9 @@ final class ServeCommand implements Callable<Integer> {
              SharedInference shared = new SharedInference(hangAfter == null ? operator : new HangingOperator(operator, hangAfter), cfg.batch(), cfg.maxWait(), PipelineSettings.DAEMON_THREADS);
              MetricsServer server = listen == null ? null : MetricsServer.start(listen[0], Integer.parseInt(listen[1]));
              Cameras cameras = new Cameras(shared, PipelineSettings.DAEMON_THREADS, line -> say(err, line),
-                     server == null ? CameraListener.NONE : new CameraMeters(server.registry()))) {
+                     server == null ? CameraListener.NONE : new CameraMeters(server.registry()));
+             MjpegStreams streams = new MjpegStreams(MAX_VIEWERS, PipelineSettings.DAEMON_THREADS);
+             HistorySampler history = new HistorySampler(cameras::sampleHistory)) {
             hook.onStop(cameras::stopAll);
             say(err, "serving " + cfg.cameras().size() + " cameras on " + operator.describe() + ", batches of up to "
                     + cfg.batch() + " frames");
@@ -95,9 +102,10 @@ final class ServeCommand implements Callable<Integer> {
             if (server != null) { // after the cameras started: readiness is never "ok" for a set still empty
                 server.probe("/healthz", () -> shared.stalled(stallLimit) ? "inference stalled for over " + stallLimit.toMillis() + " ms" : null);
                 server.probe("/readyz", cameras::notReady);
-                server.route(CamerasApi.PATH, new CamerasApi(cameras, token, line -> say(err, line)));
-                say(err, "health, readiness, metrics and the cameras API on http://" + listen[0] + ":" + server.port()
-                        + " (/healthz, /readyz, /metrics, " + CamerasApi.PATH + (token != null ? ", changes with the token" : "") + ")");
+                server.route(CamerasApi.PATH, new CamerasApi(cameras, token, line -> say(err, line), new CameraViewsApi(streams)));
+                server.route("/", new WebPage());
+                say(err, "live view, health, readiness, metrics and the cameras API on http://" + listen[0] + ":" + server.port()
+                        + " (/, /healthz, /readyz, /metrics, " + CamerasApi.PATH + (token != null ? ", changes with the token" : "") + ")");
             }
             watchForChanges(cfg, cameras, err, hook);
             cameras.close(); // every output committed before the model goes

@@ -26,9 +26,9 @@ public final class MetricsServer implements AutoCloseable {
     static {
         // The JDK's server reads a request on its executor's thread and by default waits for the rest of one
         // forever: a client that sends half a request (a port scan, a scrape cut off by the network) would
-        // take a thread for good. Read once, at the JVM's first HttpServer; a -D on the command line wins.
+        // take a thread for good. Read once, at the JVM's first HttpServer; a -D on the command line wins. No limit on
+        // the time to take a response: live streams last as long as their viewer (they bound their own writes).
         setIfAbsent("sun.net.httpserver.maxReqTime", "5");   // seconds to send a request
-        setIfAbsent("sun.net.httpserver.maxRspTime", "10");  // seconds to take the response
     }
 
     /** Reads (scrapes, probes, listings): far above what Prometheus, an orchestrator and a few people send. */

@@ -24,6 +24,7 @@ import io.derain.pipeline.source.SourceInfo;
 import io.derain.pipeline.source.Sources;
 import io.derain.pipeline.source.TappedSource;
 import io.derain.pipeline.view.ViewSink;
+import io.derain.pipeline.view.ViewedOperator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -195,13 +196,12 @@ public final class DerainJob implements AutoCloseable {
         // A preview keeps each input frame as it leaves the source; the source stays owned here.
         FrameSource frames = source;
         if (preview != null) frames = tapped = new TappedSource(source, preview.tap(), false);
-        // Not owning: closing the preview's tap (or the source) is enough.
-        if (settings.view() != null) frames = new TappedSource(frames, settings.view().inputTap(), false);
         // Not owning: the operator is the caller's.
         FrameOperator steps = operator;
         if (settings.temporal() != null && operator instanceof DerainOperator d) {
             steps = temporal = TemporalOperator.over(d, settings.temporal());
         }
+        if (settings.view() != null) steps = new ViewedOperator(steps, settings.view()); // sees the model's input
         StagedPipeline built = new StagedPipeline(frames, steps, sink, pipelineSettings(info, operator));
         synchronized (this) {
             pipeline = built;

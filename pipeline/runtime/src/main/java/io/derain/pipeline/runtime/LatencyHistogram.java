@@ -14,6 +14,7 @@ public final class LatencyHistogram {
 
     private final AtomicLongArray counts = new AtomicLongArray(BUCKETS + 1);
     private volatile long count;
+    private volatile double recentNanos = Double.NaN; // smoothed over about the last 20 frames
     private volatile LongConsumer observer = nanos -> {};
 
     /** Records one latency; called by the encoder only. */
@@ -21,6 +22,8 @@ public final class LatencyHistogram {
         int bucket = (int) Math.min(BUCKETS, Math.max(0, nanos) / NANOS_PER_BUCKET);
         counts.incrementAndGet(bucket);
         count++;
+        double recent = recentNanos;
+        recentNanos = Double.isNaN(recent) ? nanos : recent + 0.1 * (nanos - recent);
         observer.accept(nanos);
     }
 
@@ -30,6 +33,9 @@ public final class LatencyHistogram {
     }
 
     public long count() { return count; }
+
+    /** Latency now, seconds: smoothed over about the last 20 frames (a chart's line); NaN before the first. */
+    public double recentSeconds() { return recentNanos / 1e9; }
 
     /** The latency below which a share {@code q} (0..1) of the samples lie, in seconds (upper bucket edge); 0 if none. */
     public double quantileSeconds(double q) {

@@ -10,9 +10,10 @@ import java.time.Duration;
  * map, captured only while someone watches ({@link #watch()} within the last {@link #WATCH_TIMEOUT}) and at most
  * once per {@code interval}, so an unwatched job pays one volatile read per frame.
  *
- * <p>The input is copied by {@link #inputTap()} on the decode thread as the frame leaves the source (before the
- * operator rewrites it in place); the derained pixels and the map by {@link #output(VideoFrame)} on the encode
- * thread, matched by frame index (a frame dropped on the way leaves its copy, which the next frame discards).
+ * <p>The input is copied by {@link #inputTap()} on the inference thread as the frame goes into the model (before
+ * the operator rewrites it in place: {@link ViewedOperator}); the derained pixels and the map by
+ * {@link #output(VideoFrame)} on the encode thread, matched by frame index (a frame rejected on the way leaves its
+ * copy, which the next frame discards).
  * Snapshots come from a pool of {@value #POOL}: a reader {@link #acquire()}s the latest and {@link #release}s it;
  * a capture that finds every snapshot in use is skipped. Nothing is allocated once warm; memory is bounded by
  * the pool. Readers are any threads.
@@ -28,7 +29,7 @@ public final class LiveView {
     private volatile Snapshot latest;
     private long version;
 
-    // Decode thread fills the pending input, then publishes its index; the encode thread takes it and sets -1.
+    // The inference thread fills the pending input, then publishes its index; the encode thread takes it and sets -1.
     private byte[] pendingInput = new byte[0];
     private int pendingWidth, pendingHeight;
     private volatile long pendingIndex = -1;
@@ -45,7 +46,7 @@ public final class LiveView {
         watchedUntilNanos = System.nanoTime() + WATCH_TIMEOUT.toNanos();
     }
 
-    /** The tap for the job's source: copies a frame's input when a capture is due. */
+    /** Sees a frame as it goes into the model (see {@link ViewedOperator}): copies its input when a capture is due. */
     public TappedSource.Tap inputTap() {
         return this::input;
     }

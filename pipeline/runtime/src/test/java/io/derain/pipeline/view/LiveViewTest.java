@@ -76,7 +76,8 @@ class LiveViewTest {
         view.watch();
         pass(view, 0);
         LiveView.Snapshot s = view.acquire();
-        try (SnapshotJpeg jpeg = new SnapshotJpeg(960, 80)) {
+        try {
+            SnapshotJpeg jpeg = new SnapshotJpeg(960, 80);
             BufferedImage one = ImageIO.read(new ByteArrayInputStream(jpeg.encode(s, Panel.DERAINED)));
             assertEquals(W, one.getWidth());
             assertEquals(H, one.getHeight());
@@ -87,7 +88,8 @@ class LiveViewTest {
         } finally {
             view.release(s);
         }
-        try (SnapshotJpeg small = new SnapshotJpeg(32, 80)) {
+        {
+            SnapshotJpeg small = new SnapshotJpeg(32, 80);
             LiveView.Snapshot again = view.acquire();
             BufferedImage scaled = ImageIO.read(new ByteArrayInputStream(small.encode(again, Panel.SIDE_BY_SIDE)));
             view.release(again);

@@ -7,6 +7,9 @@ import io.derain.pipeline.live.LiveSource;
 import io.derain.pipeline.runtime.JobReport;
 import io.derain.pipeline.runtime.ProgressListener;
 import io.derain.pipeline.source.SourceStopped;
+import io.derain.pipeline.view.LiveView;
+import io.derain.pipeline.view.SnapshotJpeg;
+import io.derain.pipeline.view.ViewJpegs;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
@@ -29,6 +32,9 @@ public final class CameraRunner implements AutoCloseable {
     private final ThreadFactory threads;
     private final Thread thread;
     private final CountDownLatch ended = new CountDownLatch(1);
+    /** Captures for the web view: at most 5 a second, only while someone watches; panels 960 wide at most. */
+    private final ViewJpegs pictures = new ViewJpegs(new LiveView(Duration.ofMillis(200)), new SnapshotJpeg(960, 80));
+    private final CameraHistory history = new CameraHistory();
     private volatile State state = State.CONNECTING;
     private volatile String problem;
     private volatile JobReport report;
@@ -58,6 +64,10 @@ public final class CameraRunner implements AutoCloseable {
     public JobReport report() { return report; }
     /** The running job, for its live counters; null while connecting and after. */
     public DerainJob job() { return job; }
+    /** What the camera shows people watching it (survives reconnects; a restarted camera is a new runner). */
+    public ViewJpegs pictures() { return pictures; }
+    /** Its last ten minutes, sampled by {@link Cameras#sampleHistory}. */
+    public CameraHistory history() { return history; }
 
     /**
      * Why this camera is not ready, or null when it is: connecting (its camera has not answered yet), reconnecting
@@ -77,7 +87,8 @@ public final class CameraRunner implements AutoCloseable {
     private void run() {
         JobSettings.Builder settings = JobSettings.builder(config.input(), config.output()).camera(config.id())
                 .segment(config.segment()).retention(config.retain()).frameRate(config.fps()).maxLatency(config.maxLatency())
-                .events(line -> events.accept(config.id() + ": " + line)).stopped(() -> stopping).threadFactory(threads);
+                .events(line -> events.accept(config.id() + ": " + line)).stopped(() -> stopping).threadFactory(threads)
+                .view(pictures.view());
         try (DerainJob opened = DerainJob.open(settings.build())) {
             opened.attach(inference);
             synchronized (this) {

@@ -78,6 +78,20 @@ public final class Cameras implements AutoCloseable {
         return Collections.unmodifiableList(new ArrayList<>(runners.values()));
     }
 
+    /** The camera of that id, or null. */
+    public synchronized CameraRunner find(String id) {
+        return runners.get(id);
+    }
+
+    /** Adds a sample to every camera's {@link CameraHistory} (serve calls it once a second). */
+    public void sampleHistory() {
+        long now = System.currentTimeMillis();
+        for (CameraRunner r : all()) {
+            var job = r.job();
+            r.history().sample(now, job == null || job.pipeline() == null ? null : job.pipeline().stats());
+        }
+    }
+
     /** Whether every camera's job has ended (stopped, failed or its input ran out). */
     public boolean allEnded() {
         for (CameraRunner r : all()) {

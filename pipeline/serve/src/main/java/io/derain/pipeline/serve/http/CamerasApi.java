@@ -1,4 +1,4 @@
-package io.derain.pipeline.serve;
+package io.derain.pipeline.serve.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +10,10 @@ import io.derain.pipeline.job.DerainJob;
 import io.derain.pipeline.live.CameraSettings;
 import io.derain.pipeline.live.LiveSource;
 import io.derain.pipeline.runtime.DropReason;
+import io.derain.pipeline.serve.CameraConfig;
+import io.derain.pipeline.serve.CameraRunner;
+import io.derain.pipeline.serve.Cameras;
+import io.derain.pipeline.serve.ServeConfigFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +22,8 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code /api/v1/cameras}: {@code GET} lists the cameras (state, frames, fps now, drops by reason, reconnects, lens
@@ -33,19 +39,37 @@ public final class CamerasApi implements HttpHandler {
     private final byte[] token;
     private final Consumer<String> events;
     private final ObjectMapper json = new ObjectMapper();
+    private final CameraViewsApi views;
+    private static final Pattern VIEW = Pattern.compile("/([A-Za-z0-9._-]{1,64})/([a-z.]{1,20})");
 
-    /** @param token the bearer token changes need, or null where any local caller may change cameras */
-    public CamerasApi(Cameras cameras, String token, Consumer<String> events) {
+    /**
+     * @param token the bearer token changes need, or null where any local caller may change cameras
+     * @param views each camera's pictures and history ({@code GET /api/v1/cameras/ID/snapshot.jpg} and so on)
+     */
+    public CamerasApi(Cameras cameras, String token, Consumer<String> events, CameraViewsApi views) {
         this.cameras = cameras;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.events = events;
+        this.views = views;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String rest = exchange.getRequestURI().getPath().substring(PATH.length());
+        Matcher view = VIEW.matcher(rest);
+        if (method.equals("GET") && view.matches() && CameraViewsApi.handles(view.group(2))) {
+            CameraRunner camera = cameras.find(view.group(1));
+            if (camera != null) {
+                views.handle(exchange, camera, view.group(2)); // a stream keeps the exchange open
+                return;
+            }
+            try (exchange) {
+                send(exchange, 404, error("no camera " + view.group(1)));
+            }
+            return;
+        }
         try (exchange) {
-            String method = exchange.getRequestMethod();
-            String rest = exchange.getRequestURI().getPath().substring(PATH.length());
             if (method.equals("GET") && (rest.isEmpty() || rest.equals("/"))) {
                 send(exchange, 200, list());
             } else if (method.equals("POST") && (rest.isEmpty() || rest.equals("/"))) {
