@@ -38,7 +38,7 @@ events=()
 
 worker_frames() { # N: frames the worker has committed, 0 while it cannot be scraped
   curl -s --max-time 2 "http://127.0.0.1:$((FLEET_METRICS_PORT + 10 + $1))/metrics" 2>/dev/null |
-    awk '/^derain_worker_frames_out_total/ {print int($2); found=1} END {if (!found) print 0}'
+    awk '/^derain_worker_frames_out_total/ {sum += $2; found=1} END {print found ? int(sum) : 0}'
 }
 sample_start_rss() { # once a worker has committed frames (its model is loaded and warm)
   local n key

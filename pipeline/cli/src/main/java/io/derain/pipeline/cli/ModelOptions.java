@@ -33,9 +33,15 @@ final class ModelOptions {
      * consumers of derained records can tell two trainings apart; null if they cannot be read.
      */
     String weightsDigest() {
+        return digest(model, weights);
+    }
+
+    /** {@code sha256:<hex>} of the weights {@code model} (a bundled name or a file) or {@code weights} name; null if unreadable. */
+    static String digest(String model, Path weights) {
+        String bundled = Path.of(model).getFileName() == null ? model : Path.of(model).getFileName().toString();
         try (java.io.InputStream in = weights != null ? java.nio.file.Files.newInputStream(weights)
                 : model.contains("/") || model.contains(".") ? java.nio.file.Files.newInputStream(Path.of(model))
-                : ModelCatalog.class.getResourceAsStream(ModelCatalog.BUNDLED + name() + ".ckpt")) {
+                : ModelCatalog.class.getResourceAsStream(ModelCatalog.BUNDLED + bundled + ".ckpt")) {
             if (in == null) return null;
             java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[1 << 16];

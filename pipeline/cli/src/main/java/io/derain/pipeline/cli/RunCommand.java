@@ -147,6 +147,9 @@ final class RunCommand implements Callable<Integer> {
             try (ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null);
                  MetricsServer metrics = metricsOptions.start("camera", job.cameraId())) {
                 bindMetrics(metrics, job);
+                if (metrics != null) {
+                    metrics.buildInfo(Version.number(), derain ? modelOptions.name() : "none", derain ? modelOptions.weightsDigest() : null);
+                }
                 hook.onStop(job::stop);
                 AtomicBoolean timeUp = new AtomicBoolean();
                 try (StopTimer timer = new StopTimer(live.duration, () -> {

@@ -102,6 +102,8 @@ final class ServeCommand implements Callable<Integer> {
             if (server != null) { // after the cameras started: readiness is never "ok" for a set still empty
                 server.probe("/healthz", () -> shared.stalled(stallLimit) ? "inference stalled for over " + stallLimit.toMillis() + " ms" : null);
                 server.probe("/readyz", cameras::notReady);
+                server.buildInfo(Version.number(), java.nio.file.Path.of(cfg.model()).getFileName().toString(),
+                        ModelOptions.digest(cfg.model(), null));
                 server.route(CamerasApi.PATH, new CamerasApi(cameras, token, line -> say(err, line), new CameraViewsApi(streams)));
                 server.route("/", new WebPage());
                 say(err, "live view, health, readiness, metrics and the cameras API on http://" + listen[0] + ":" + server.port()

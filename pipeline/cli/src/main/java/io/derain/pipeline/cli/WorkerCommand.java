@@ -102,6 +102,8 @@ final class WorkerCommand implements Callable<Integer> {
                  io.derain.pipeline.metrics.MetricsServer metrics = startMetrics()) {
                 if (metrics != null) {
                     new io.derain.pipeline.metrics.WorkerMetrics(worker.stats()).bindTo(metrics.registry());
+                    io.derain.pipeline.kafka.ModelStamp stamp = modelOptions.stamp();
+                    metrics.buildInfo(Version.number(), stamp.name(), stamp.weights());
                     if (!quiet) say("derain worker: metrics at " + metrics.url());
                 }
                 Thread hook = new Thread(() -> {

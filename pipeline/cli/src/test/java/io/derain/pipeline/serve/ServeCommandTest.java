@@ -89,7 +89,13 @@ class ServeCommandTest {
                 assertEquals(200, get(port, "/healthz").statusCode());
                 String scrape = get(port, "/metrics").body();
                 assertTrue(scrape.contains("derain_frames_out_total{camera=\"cam1\"}")
-                        && scrape.contains("derain_source_connected{camera=\"cam1\",direction=\"in\"} 1.0"), scrape);
+                        && scrape.contains("derain_source_connected{camera=\"cam1\",direction=\"in\"} 1.0")
+                        && scrape.contains("derain_build_info{model=\"lite\"") && scrape.contains("process_resident_memory_bytes "), scrape);
+                if (io.derain.pipeline.cli.Promtool.available()) {
+                    var check = io.derain.pipeline.cli.Promtool.run(scrape, "check", "metrics");
+                    assertEquals("", check.output().strip(), "promtool check metrics on serve's scrape");
+                    assertEquals(0, check.exitCode());
+                }
                 camera.kill();
                 awaitProbe(port, "/readyz", 503, "cam1: reconnecting", 30, serve, log);
                 camera.restart();

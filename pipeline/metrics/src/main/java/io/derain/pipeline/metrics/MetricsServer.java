@@ -68,6 +68,7 @@ public final class MetricsServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ExecutorService executor;
     private final HttpServer server;
+    private final ProcessMetrics process = new ProcessMetrics();
 
     private MetricsServer(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -79,8 +80,9 @@ public final class MetricsServer implements AutoCloseable {
      * series of many jobs (a fleet scraped by one Prometheus) stay apart.
      */
     public static MetricsServer start(String host, int port, String key, String value) throws IOException {
-        MetricsServer server = start(host, port);
+        MetricsServer server = open(host, port);
         server.registry.config().commonTags(key, value); // before any meter is registered
+        server.process.bindTo(server.registry);
         return server;
     }
 
@@ -91,6 +93,12 @@ public final class MetricsServer implements AutoCloseable {
 
     /** Binds {@code host:port} (a host name or address; 0.0.0.0 for every interface) and starts serving. */
     public static MetricsServer start(String host, int port) throws IOException {
+        MetricsServer server = open(host, port);
+        server.process.bindTo(server.registry);
+        return server;
+    }
+
+    private static MetricsServer open(String host, int port) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 8);
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "derain-metrics");
@@ -163,6 +171,17 @@ public final class MetricsServer implements AutoCloseable {
 
     public MeterRegistry registry() { return registry; }
 
+    /**
+     * {@code derain_build_info{version,model,weights} 1}: which build and which weights answer here, to join on in
+     * queries and to tell two trainings apart on a dashboard. Once per server.
+     */
+    public void buildInfo(String version, String model, String weights) {
+        io.micrometer.core.instrument.Gauge.builder("derain.build.info", () -> 1)
+                .description("The build and the model's weights of this process (value 1)")
+                .tag("version", version == null ? "unknown" : version).tag("model", model == null ? "none" : model)
+                .tag("weights", weights == null ? "unknown" : weights).register(registry);
+    }
+
     /** The port actually bound. */
     public int port() { return server.getAddress().getPort(); }
 
@@ -176,6 +195,7 @@ public final class MetricsServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        process.close();
         registry.close();
     }
 }

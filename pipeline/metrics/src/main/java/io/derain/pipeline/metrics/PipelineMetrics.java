@@ -30,8 +30,8 @@ import java.util.stream.Stream;
  * <li>{@code derain_frames_in_total}, {@code derain_frames_out_total}, {@code derain_audio_blocks_total},
  *     {@code derain_frames_dropped_total} by {@code reason} ({@code latency}, {@code rate}, {@code stop},
  *     {@code reject}: see {@code DropReason}), {@code derain_frames_durable_total};
- * <li>{@code derain_fps}: mean output rate since the job started (use {@code rate(derain_frames_out_total[1m])}
- *     for a recent one);
+ * <li>{@code derain_lens_coverage_ratio}: the share of the lens the raindrop maps call drops, smoothed over about
+ *     20 frames (a rate is {@code rate(derain_frames_out_total[1m])}; no derived gauges);
  * <li>{@code derain_stage_busy_seconds_{count,sum}} and {@code derain_stage_busy_max_seconds} by
  *     {@code stage} (decode and encode per item, infer per batch): sum / count is the mean latency of a
  *     stage's unit of work;
@@ -59,7 +59,7 @@ public final class PipelineMetrics implements MeterBinder {
         this.tags = tags;
     }
 
-    /** Removes this job's meters again (a camera removed from a running serve); the process gauge stays. */
+    /** Removes this job's meters again (a camera removed from a running serve). */
     public void unbindFrom(MeterRegistry registry) {
         for (Meter m : meters) registry.remove(m);
         meters.clear();
@@ -78,8 +78,6 @@ public final class PipelineMetrics implements MeterBinder {
         counter(registry, "derain.frames.durable", "Frames the sink reported durable at its last checkpoint",
                 PipelineStats::framesDurable);
         counter(registry, "derain.audio.blocks", "Audio blocks written", PipelineStats::audioBlocks);
-        meters.add(Gauge.builder("derain.fps", stats, PipelineStats::framesPerSecond)
-                .description("Frames written per second since the job started").tags(tags).register(registry));
         meters.add(Gauge.builder("derain.lens.coverage", stats, PipelineStats::lensCoverage).baseUnit("ratio")
                 .description("Share of the lens the raindrop maps call drops, smoothed over about 20 frames").tags(tags).register(registry));
         for (StageMeter stage : stats.stages()) {
@@ -95,10 +93,8 @@ public final class PipelineMetrics implements MeterBinder {
             meters.add(Gauge.builder("derain.queue.depth", queue, QueueView::depth).tag("queue", queue.name())
                     .description("Items waiting in a queue between stages").tags(tags).register(registry));
             meters.add(Gauge.builder("derain.queue.capacity", queue, QueueView::capacity).tag("queue", queue.name())
-                    .tags(tags).register(registry));
+                    .description("Items a queue between stages holds at most").tags(tags).register(registry));
         }
-        Gauge.builder("derain.process.peak.rss", ProcessMemory::peakRssBytes).baseUnit("bytes")
-                .description("Peak resident set size of the process (VmHWM)").register(registry);
     }
 
     private void counter(MeterRegistry registry, String name, String help, ToDoubleFunction<PipelineStats> f) {
@@ -109,6 +105,6 @@ public final class PipelineMetrics implements MeterBinder {
         meters.add(FunctionTimer.builder(name, meter, StageMeter::count, StageMeter::busyNanos, TimeUnit.NANOSECONDS)
                 .tag("stage", meter.name()).description(help).tags(tags).register(registry));
         meters.add(TimeGauge.builder(name + ".max", meter, TimeUnit.NANOSECONDS, StageMeter::maxNanos)
-                .tag("stage", meter.name()).tags(tags).register(registry));
+                .tag("stage", meter.name()).description("Longest unit of work of a stage so far").tags(tags).register(registry));
     }
 }

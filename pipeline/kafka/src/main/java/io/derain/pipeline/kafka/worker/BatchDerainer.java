@@ -97,6 +97,6 @@ final class BatchDerainer {
             return;
         }
         transaction.send(out);
-        stats.framesOut.incrementAndGet();
+        stats.frameOut(camera);
     }
 }

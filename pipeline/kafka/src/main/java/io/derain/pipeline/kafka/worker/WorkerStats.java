@@ -1,6 +1,10 @@
 package io.derain.pipeline.kafka.worker;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A {@link FrameWorker}'s counters, safe to read from any thread (a metrics endpoint, a test). Counts of
@@ -20,6 +24,23 @@ public final class WorkerStats {
     final AtomicLong rewinds = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
     final AtomicLong lag = new AtomicLong(-1);
+    private final Map<String, AtomicLong> framesOutByCamera = new ConcurrentHashMap<>();
+    private volatile Map<TopicPartition, Long> lagByPartition = Map.of();
+    private volatile Listener listener = new Listener() {};
+
+    /** Cameras counted apart at most; the rest count as {@link #OTHER_CAMERAS} (record keys come from outside). */
+    public static final int MAX_CAMERAS = 1000;
+    public static final String OTHER_CAMERAS = "other";
+
+    /** Told of what metrics label: a camera's first frame, a new set of partitions, each batch. Called on the worker's thread. */
+    public interface Listener {
+        default void camera(String id) {}
+        default void partitions(Set<TopicPartition> assigned) {}
+        default void batch(int frames) {}
+    }
+
+    /** Sets the one listener (metrics); before the worker runs. */
+    public void listen(Listener l) { listener = l; }
 
     /** Records polled (a record polled again after an abort counts again). */
     public long recordsIn() { return recordsIn.get(); }
@@ -60,10 +81,48 @@ public final class WorkerStats {
     /** Consumer lag: records behind the end of the input, the most over this worker's partitions, sampled each second; -1 before known. */
     public long lag() { return lag.get(); }
 
+    /** Records behind the end of one assigned partition, at the last sample; -1 for a partition not assigned now. */
+    public long lag(TopicPartition partition) { return lagByPartition.getOrDefault(partition, -1L); }
+
+    /** Derained records of one camera sent to the output topic (see {@link #MAX_CAMERAS}). */
+    public long framesOut(String camera) {
+        AtomicLong n = framesOutByCamera.get(camera);
+        return n == null ? 0 : n.get();
+    }
+
+    /** The cameras counted so far. */
+    public Set<String> cameras() { return Set.copyOf(framesOutByCamera.keySet()); }
+
+    void frameOut(String camera) {
+        framesOut.incrementAndGet();
+        String id = camera == null ? "unknown" : camera;
+        AtomicLong n = framesOutByCamera.get(id);
+        if (n == null) {
+            if (framesOutByCamera.size() >= MAX_CAMERAS) id = OTHER_CAMERAS;
+            boolean[] added = {false};
+            n = framesOutByCamera.computeIfAbsent(id, k -> {
+                added[0] = true;
+                return new AtomicLong();
+            });
+            if (added[0]) listener.camera(id);
+        }
+        n.incrementAndGet();
+    }
+
+    void lags(Map<TopicPartition, Long> byPartition) {
+        boolean changed = !byPartition.keySet().equals(lagByPartition.keySet());
+        lagByPartition = Map.copyOf(byPartition);
+        long max = -1;
+        for (long l : byPartition.values()) max = Math.max(max, l);
+        lag.set(max);
+        if (changed) listener.partitions(byPartition.keySet());
+    }
+
     void batch(int frames) {
         batches.incrementAndGet();
         batchedFrames.addAndGet(frames);
         largestBatch.accumulateAndGet(frames, Math::max);
+        listener.batch(frames);
     }
 
     @Override
