@@ -20,6 +20,24 @@ public final class ProcessMemory {
     public static long rssBytes() { return field("VmRSS:"); }
 
     /**
+     * The memory limit of this process's cgroup (v2 {@code memory.max}, or v1 {@code memory.limit_in_bytes}), or 0
+     * when there is none (unlimited, or no cgroup file to read).
+     */
+    public static long limitBytes() {
+        for (String file : new String[] {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+            try {
+                String v = java.nio.file.Files.readString(Path.of(file)).strip();
+                if (v.equals("max")) return 0;
+                long bytes = Long.parseLong(v);
+                return bytes >= (1L << 60) ? 0 : bytes; // v1 writes "unlimited" as a huge page-rounded number
+            } catch (java.io.IOException | NumberFormatException | SecurityException absent) {
+                // try the next layout
+            }
+        }
+        return 0;
+    }
+
+    /**
      * The native allocator serving libtorch, for benchmark reports: "tcmalloc" or "jemalloc" when preloaded,
      * else "glibc malloc"; with "+ huge pages" when libtorch was asked for them (THP_MEM_ALLOC_ENABLE).
      */

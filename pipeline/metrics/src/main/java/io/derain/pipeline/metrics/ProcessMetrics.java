@@ -17,7 +17,8 @@ import java.lang.management.ManagementFactory;
  * {@code jvm_gc_*}, {@code jvm_threads_*}, {@code process_cpu_seconds_total}, {@code process_uptime_seconds},
  * {@code process_files_open_files}, ...) and, since a JVM's heap is the small part of a process with libtorch and
  * FFmpeg, {@code process_resident_memory_bytes} (VmRSS, the name Prometheus' own clients use) and
- * {@code derain_process_peak_rss_bytes} (VmHWM). Owns the GC listener; {@link #close()} removes it.
+ * {@code derain_process_peak_rss_bytes} (VmHWM), and {@code derain_process_memory_limit_bytes} where a cgroup (a
+ * container) limits memory. Owns the GC listener; {@link #close()} removes it.
  */
 final class ProcessMetrics implements MeterBinder, AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -40,6 +41,11 @@ final class ProcessMetrics implements MeterBinder, AutoCloseable {
                 .description("Resident set size of the process (VmRSS): heap, natives, model and frames").register(registry);
         Gauge.builder("derain.process.peak.rss", ProcessMemory::peakRssBytes).baseUnit("bytes")
                 .description("Peak resident set size of the process (VmHWM)").register(registry);
+        long limit = ProcessMemory.limitBytes();
+        if (limit > 0) { // only under a limit: "near its limit" alerts divide by it
+            Gauge.builder("derain.process.memory.limit", () -> limit).baseUnit("bytes")
+                    .description("The memory limit of the process's cgroup (a container's --memory)").register(registry);
+        }
     }
 
     @Override
