@@ -113,7 +113,8 @@ final class ServeCommand implements Callable<Integer> {
             cameras.close(); // every output committed before the model goes
             for (CameraRunner r : cameras.all()) {
                 say(err, r.config().id() + ": " + r.state().name().toLowerCase(java.util.Locale.ROOT)
-                        + (r.report() != null ? ", " + r.report().frames() + " frames" : "")
+                        + (r.report() != null ? ", " + r.report().frames() + " frames, latency p99 "
+                                + String.format(java.util.Locale.ROOT, "%.3f", r.report().latencyP99()) + " s" : "")
                         + (r.problem() != null ? ": " + r.problem() : ""));
             }
             say(err, "inferred " + shared.frames() + " frames in " + shared.batches() + " batches");
