@@ -56,6 +56,11 @@ public final class CpuFeatures {
         return model + " (" + units + ")";
     }
 
+    /** Whether /proc/cpuinfo lists {@code flag}. */
+    public boolean hasFlag(String flag) {
+        return flags.contains(flag);
+    }
+
     /** Whether bf16 arithmetic has hardware support that libtorch's CPU kernels use. */
     public boolean fastBf16() {
         return flags.contains("avx512_bf16") || flags.contains("amx_bf16");

@@ -43,16 +43,21 @@ public final class DerainOperator implements FrameOperator {
     private final ScalarOptional one = new ScalarOptional(oneValue);
     private final AttentionGate gate;
     private final Scalar gateGain;
+    /** Why {@link Precision#AUTO} chose the precision it did, or null when it was asked for. */
+    private final String precisionReason;
     /** Map bytes at or above this are drops, for each frame's drop coverage. */
     private final int dropByte;
 
     /**
      * @param model takes ownership (closed here too if the operator cannot be built); moved to
-     *              {@code device} in the settings' precision
+     *              {@code device} in the settings' precision ({@link Precision#AUTO}: the device's native one)
      */
     public DerainOperator(RestorationModel model, ComputeDevice device, DerainSettings settings) {
         this.model = model;
         this.device = device;
+        CpuFeatures cpu = device.isCuda() ? null : CpuFeatures.host();
+        this.precisionReason = settings.precision() == Precision.AUTO ? Precision.reason(device.isCuda(), cpu) : null;
+        settings = settings.withPrecision(settings.precision().resolve(device.isCuda(), cpu));
         this.settings = settings;
         this.inference = settings.inference();
         Scalar gain = null;
@@ -229,6 +234,7 @@ public final class DerainOperator implements FrameOperator {
 
     public String describe() {
         return model.describe() + " on " + device + ", " + settings.precision().name().toLowerCase()
+                + (precisionReason != null ? " (" + precisionReason + ")" : "")
                 + ", batch " + settings.maxBatch() + ", " + inference.describe()
                 + ", " + gate.describe();
     }

@@ -27,8 +27,9 @@ final class ComputeOptions {
             description = "Largest frame accepted, width x height (default: ${DEFAULT-VALUE}, 3840x2160).")
     long maxPixels;
 
-    @Option(names = "--precision", paramLabel = "fp32|bf16|fp16", defaultValue = "fp32",
-            description = "Inference arithmetic: fp32 (default), bf16 (fast on CPUs with AVX-512 BF16), fp16 (CUDA).")
+    @Option(names = "--precision", paramLabel = "auto|fp32|bf16|fp16", defaultValue = "auto",
+            description = "Inference arithmetic: auto (default: the hardware's native one, bf16 on CPUs with AVX-512 BF16 "
+                    + "or AMX, fp16 on CUDA, fp32 elsewhere; the banner says which), fp32, bf16, fp16 (CUDA).")
     String precision;
 
     @Option(names = "--work-size", paramLabel = "WxH",

@@ -5,19 +5,14 @@ import io.derain.models.generator.GeneratorConfig;
 import io.derain.models.weights.ModuleTensors;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -31,7 +26,6 @@ import org.bytedeco.pytorch.global.torch;
 final class EagerReference {
     static final String PYTHON = "/usr/bin/python3";
     private static final String RESOURCES = "/io/derain/models/reference/";
-    private static final Pattern NUMBER = Pattern.compile("\"%s\": (-?[0-9.eE+-]+)");
 
     /** What the eager run measured; {@code image} is its output (N×3×H×W float32, C order). */
     record Result(String torchVersion, double secondsPerFrame, long peakRssBytes, float[] image) {}
@@ -44,41 +38,35 @@ final class EagerReference {
      */
     static Result run(AttentiveGenerator generator, byte[] frame, int width, int height, int threads, int frames,
                       Path dir, long timeoutSeconds) throws IOException {
+        prepare(generator, frame, width, height, dir);
+        GeneratorConfig c = generator.config();
+        List<String> command = new ArrayList<>(List.of(PYTHON, dir.resolve("eager_bench.py").toString(), dir.toString(),
+                "--recurrent", "" + c.recurrentChannels(), "--blocks", "" + c.residualBlocks(), "--steps", "" + c.steps(),
+                "--widths", c.width1() + "," + c.width2() + "," + c.width3(),
+                "--threads", "" + threads, "--frames", "" + frames));
+        String json = ChildRun.lastLine(command, dir.resolve("eager.log"), timeoutSeconds, "PyTorch eager");
+        return new Result(ChildRun.text(json, "torch"), ChildRun.number(json, "seconds_per_frame", "PyTorch eager"),
+                (long) ChildRun.number(json, "peak_rss_bytes", "PyTorch eager"), ChildRun.floats(dir.resolve("eager_image.bin")));
+    }
+
+    /**
+     * Writes what the reference scripts read into {@code dir}: the weights, the frame and the scripts themselves.
+     *
+     * @throws IOException without Debian's python3, or when a script is missing from the class path
+     */
+    static void prepare(AttentiveGenerator generator, byte[] frame, int width, int height, Path dir) throws IOException {
         if (!Files.isExecutable(Path.of(PYTHON))) {
             throw new IOException(PYTHON + " is missing: --eager needs Debian's python3 with python3-torch and python3-numpy");
         }
         writeWeights(generator, dir);
         Files.write(dir.resolve("frame.bin"), frame);
         Files.writeString(dir.resolve("frame.txt"), height + " " + width + "\n");
-        for (String script : List.of("attentive_generator.py", "eager_bench.py")) {
+        for (String script : List.of("attentive_generator.py", "eager_bench.py", "onnx_export.py")) {
             try (InputStream in = EagerReference.class.getResourceAsStream(RESOURCES + script)) {
                 if (in == null) throw new IOException("the reference script " + script + " is missing from the class path");
                 Files.copy(in, dir.resolve(script));
             }
         }
-        GeneratorConfig c = generator.config();
-        List<String> command = new ArrayList<>(List.of(PYTHON, dir.resolve("eager_bench.py").toString(), dir.toString(),
-                "--recurrent", "" + c.recurrentChannels(), "--blocks", "" + c.residualBlocks(), "--steps", "" + c.steps(),
-                "--widths", c.width1() + "," + c.width2() + "," + c.width3(),
-                "--threads", "" + threads, "--frames", "" + frames));
-        Path log = dir.resolve("eager.log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IOException("PyTorch eager did not finish within " + timeoutSeconds + " s");
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while PyTorch eager ran");
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8).strip();
-        if (p.exitValue() != 0) throw new IOException("PyTorch eager failed (exit " + p.exitValue() + "): " + lastLine(output));
-        String json = lastLine(output);
-        Matcher version = Pattern.compile("\"torch\": \"([^\"]*)\"").matcher(json);
-        return new Result(version.find() ? version.group(1) : "?", number(json, "seconds_per_frame"),
-                (long) number(json, "peak_rss_bytes"), floats(dir.resolve("eager_image.bin")));
     }
 
     /** Every parameter by name and shape (weights.txt) and its float32 values in that order (weights.bin). */
@@ -104,23 +92,5 @@ final class EagerReference {
             if (failure[0] != null) throw failure[0];
         }
         Files.writeString(dir.resolve("weights.txt"), names);
-    }
-
-    private static float[] floats(Path file) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] v = new float[b.remaining() / Float.BYTES];
-        b.asFloatBuffer().get(v);
-        return v;
-    }
-
-    private static double number(String json, String key) throws IOException {
-        Matcher m = Pattern.compile(String.format(NUMBER.pattern(), key)).matcher(json);
-        if (!m.find()) throw new IOException("PyTorch eager printed no " + key + ": " + json);
-        return Double.parseDouble(m.group(1));
-    }
-
-    private static String lastLine(String s) {
-        int nl = s.lastIndexOf('\n');
-        return nl < 0 ? s : s.substring(nl + 1);
     }
 }

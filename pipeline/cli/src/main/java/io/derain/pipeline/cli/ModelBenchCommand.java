@@ -8,6 +8,7 @@ import io.derain.models.restore.GeneratorModel;
 import io.derain.models.restore.ModelCatalog;
 import io.derain.operators.derain.ComputeDevice;
 import io.derain.operators.derain.CpuFeatures;
+import io.derain.operators.derain.Precision;
 import io.derain.pipeline.benchmark.ReportJson;
 import io.derain.pipeline.metrics.ProcessMemory;
 import java.io.PrintWriter;
@@ -33,11 +34,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code derain bench-model}: the attentive generator alone on one frame, fp32 on the CPU, optionally side by side
- * with the same weights and frame in PyTorch eager mode ({@link EagerReference}), and where its time goes.
+ * {@code derain bench-model}: the attentive generator alone on one frame on the CPU (at the CPU's native precision
+ * unless told), optionally side by side with the same weights and frame in PyTorch eager mode ({@link EagerReference})
+ * and in ONNX Runtime ({@link OnnxRuntimePeer}), and where its time goes.
  */
 @Command(name = "bench-model", mixinStandardHelpOptions = true,
-        description = {"Times the attentive generator alone on one frame (fp32, CPU): seconds per frame and peak RSS; "
+        description = {"Times the attentive generator alone on one frame (CPU; --precision auto by default): seconds per frame and peak RSS; "
                 + "with --eager also the same weights and frame in PyTorch eager mode (Debian's python3-torch), in a child "
                 + "process, with the rate ratio and how far the two outputs differ.",
                 "The frame is seeded noise: convolution speed does not depend on the pixels."})
@@ -69,6 +71,16 @@ final class ModelBenchCommand implements Callable<Integer> {
     @Option(names = "--eager", description = "Also time PyTorch eager on the same weights and frame.")
     boolean eager;
 
+    @Option(names = "--peer", paramLabel = "onnxruntime",
+            description = "Also time the same weights and frame in ONNX Runtime (fp32; exported by the reference definition, "
+                    + "run in a JVM of its own from the derain-peers module), with the rate ratio and how far the outputs differ.")
+    String peer;
+
+    @Option(names = "--precision", paramLabel = "auto|fp32|bf16", defaultValue = "auto",
+            description = "derain's arithmetic (default: ${DEFAULT-VALUE}, the CPU's native one: bf16 with AVX-512 BF16 or AMX, "
+                    + "else fp32). The peers run fp32.")
+    String precision;
+
     @Option(names = "--profile", description = "Also one profiled pass: time per recurrent step and per autoencoder scale.")
     boolean profile;
 
@@ -84,6 +96,11 @@ final class ModelBenchCommand implements Callable<Integer> {
         int width = frameSize.width(), height = frameSize.height();
         if (frames < 1) throw new SettingsException("--frames must be at least 1");
         if (threads < 0) throw new SettingsException("--threads must not be negative");
+        if (peer != null && !peer.equals("onnxruntime")) throw new SettingsException("--peer: expected onnxruntime, got '" + peer + "'");
+        Precision asked = Precision.parse(precision);
+        if (asked == Precision.FP16) throw new SettingsException("--precision fp16 needs CUDA; bench-model times the CPU");
+        CpuFeatures cpu = CpuFeatures.host();
+        Precision arithmetic = asked.resolve(false, cpu);
         if (threads > 0) ComputeDevice.setProcessCpuThreads(threads);
         ComputeDevice.select(ComputeDevice.Kind.CPU);
         int threadCount = torch.get_num_threads();
@@ -98,6 +115,8 @@ final class ModelBenchCommand implements Callable<Integer> {
             r.put("height", height);
             r.put("frames", frames);
             r.put("allocator", ProcessMemory.allocator());
+            r.put("precision", arithmetic.name().toLowerCase(Locale.ROOT)
+                    + (asked == Precision.AUTO ? " (" + Precision.reason(false, cpu) + ")" : ""));
             EagerReference.Result eagerRun = null;
             if (eager) {
                 Path dir = Files.createTempDirectory("derain-bench-model");
@@ -108,16 +127,25 @@ final class ModelBenchCommand implements Callable<Integer> {
                     TempDirectory.delete(dir);
                 }
             }
-            net.to(new Device(torch.DeviceType.CPU), torch.ScalarType.Float);
+            OnnxRuntimePeer.Result ortRun = null;
+            if (peer != null) {
+                Path dir = Files.createTempDirectory("derain-bench-peer");
+                try {
+                    ortRun = OnnxRuntimePeer.run(net.generator(), frame, width, height, threadCount, frames, dir, EAGER_TIMEOUT_SECONDS);
+                } finally {
+                    TempDirectory.delete(dir);
+                }
+            }
+            net.to(new Device(torch.DeviceType.CPU), arithmetic.scalarType());
             try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
-                Tensor x = input(frame, width, height);
+                Tensor x = input(frame, width, height).to(arithmetic.scalarType());
                 net.restore(x); // warm-up: oneDNN primitives, allocator pools
                 long start = System.nanoTime();
                 float[] image = null;
                 for (int i = 0; i < frames; i++) {
                     try (PointerScope pass = new PointerScope()) {
                         Tensor out = net.restore(x).image();
-                        if (i == frames - 1 && eagerRun != null) image = floats(out);
+                        if (i == frames - 1 && (eagerRun != null || ortRun != null)) image = floats(out.to(torch.ScalarType.Float));
                     }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9 / frames;
@@ -129,6 +157,14 @@ final class ModelBenchCommand implements Callable<Integer> {
                     r.put("eager_peak_rss_bytes", eagerRun.peakRssBytes());
                     r.put("derain_rate_over_eager", eagerRun.secondsPerFrame() / seconds);
                     r.put("max_abs_difference", maxAbsDifference(image, eagerRun.image()));
+                }
+                if (ortRun != null) {
+                    r.put("onnxruntime", ortRun.version());
+                    r.put("onnxruntime_seconds_per_frame", ortRun.secondsPerFrame());
+                    r.put("onnxruntime_peak_rss_bytes", ortRun.peakRssBytes());
+                    r.put("derain_rate_over_onnxruntime", ortRun.secondsPerFrame() / seconds);
+                    r.put("onnxruntime_max_abs_difference", maxAbsDifference(image, ortRun.image()));
+                    r.put("onnxruntime_psnr_db", psnr(image, ortRun.image()));
                 }
                 if (profile) {
                     ForwardProfile p = new ForwardProfile();
@@ -183,6 +219,17 @@ final class ModelBenchCommand implements Callable<Integer> {
         return max;
     }
 
+    /** PSNR of {@code a} against {@code b}, values in [0, 1]. */
+    private static double psnr(float[] a, float[] b) {
+        if (a.length != b.length || a.length == 0) return Double.NaN;
+        double se = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.min(1, Math.max(0, a[i])) - Math.min(1, Math.max(0, b[i]));
+            se += d * d;
+        }
+        return se == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(a.length / se);
+    }
+
     private void print(Map<String, Object> r) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -190,8 +237,8 @@ final class ModelBenchCommand implements Callable<Integer> {
             out.flush();
             return;
         }
-        out.printf("derain bench-model: %s, %dx%d, fp32, %d threads, %d frames after a warm-up, on %s, %s%n", r.get("model"),
-                r.get("width"), r.get("height"), r.get("threads"), r.get("frames"), r.get("cpu"), r.get("allocator"));
+        out.printf("derain bench-model: %s, %dx%d, %s, %d threads, %d frames after a warm-up, on %s, %s%n", r.get("model"),
+                r.get("width"), r.get("height"), r.get("precision"), r.get("threads"), r.get("frames"), r.get("cpu"), r.get("allocator"));
         double ds = (Double) r.get("derain_seconds_per_frame");
         out.printf("  derain          %8.3f s/frame  %7.3f fps  peak RSS %6.2f GiB%n", ds, 1 / ds,
                 gib(r.get("derain_peak_rss_bytes")));
@@ -201,6 +248,14 @@ final class ModelBenchCommand implements Callable<Integer> {
                     gib(r.get("eager_peak_rss_bytes")), r.get("eager_torch"), EagerReference.PYTHON);
             out.printf("  derain / eager  %.2fx the rate; outputs differ by at most %.1e%n",
                     (Double) r.get("derain_rate_over_eager"), (Double) r.get("max_abs_difference"));
+        }
+        if (r.containsKey("onnxruntime_seconds_per_frame")) {
+            double os = (Double) r.get("onnxruntime_seconds_per_frame");
+            out.printf("  onnxruntime     %8.3f s/frame  %7.3f fps  peak RSS %6.2f GiB  (ONNX Runtime %s, Java API, fp32)%n", os, 1 / os,
+                    gib(r.get("onnxruntime_peak_rss_bytes")), r.get("onnxruntime"));
+            out.printf("  derain / onnxruntime  %.2fx the rate; outputs differ by at most %.1e (PSNR %.1f dB)%n",
+                    (Double) r.get("derain_rate_over_onnxruntime"), (Double) r.get("onnxruntime_max_abs_difference"),
+                    (Double) r.get("onnxruntime_psnr_db"));
         }
         if (r.get("profile_seconds") instanceof Map<?, ?> parts) {
             double total = parts.values().stream().mapToDouble(v -> (Double) v).sum();

@@ -88,7 +88,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         try (StopOnShutdown hook = new StopOnShutdown(STOP_GRACE);
              DerainOperator operator = new DerainOperator(ModelCatalog.open(cfg.model(), null),
-                     ComputeDevice.select(ComputeDevice.Kind.AUTO), DerainSettings.defaults().withBatch(cfg.batch()));
+                     ComputeDevice.select(ComputeDevice.Kind.AUTO), DerainSettings.defaults().withBatch(cfg.batch())
+                     .withPrecision(cfg.precision()));
              SharedInference shared = new SharedInference(hangAfter == null ? operator : new HangingOperator(operator, hangAfter), cfg.batch(), cfg.maxWait(), PipelineSettings.DAEMON_THREADS);
              MetricsServer server = listen == null ? null : MetricsServer.start(listen[0], Integer.parseInt(listen[1]));
              Cameras cameras = new Cameras(shared, PipelineSettings.DAEMON_THREADS, line -> say(err, line),
@@ -142,8 +143,8 @@ final class ServeCommand implements Callable<Integer> {
                 try {
                     ServeConfig next = ServeConfigFile.read(config);
                     if (!next.model().equals(running.model()) || next.batch() != running.batch()
-                            || !next.maxWait().equals(running.maxWait())) {
-                        say(err, "reload: model, batch and max-wait changes take a restart; kept " + running.model()
+                            || !next.maxWait().equals(running.maxWait()) || next.precision() != running.precision()) {
+                        say(err, "reload: model, batch, max-wait and precision changes take a restart; kept " + running.model()
                                 + ", batch " + running.batch() + ", max-wait " + running.maxWait().toMillis() + " ms");
                     }
                     say(err, "reload: " + cameras.apply(next.cameras()));

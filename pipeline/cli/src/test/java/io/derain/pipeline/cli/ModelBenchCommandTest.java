@@ -17,7 +17,7 @@ class ModelBenchCommandTest {
     @Test
     void eagerRunOnTheSameWeightsAndFrameAgreesWithDerain() {
         CliRun run = CliRun.of("bench-model", "--model", "lite", "--size", "96x64", "--frames", "1", "--threads", "2",
-                "--eager", "--profile", "--json");
+                "--eager", "--profile", "--json", "--precision", "fp32");
         assertEquals(0, run.exitCode(), run.err());
         String json = run.out().strip();
         for (String key : new String[] {"derain_seconds_per_frame", "derain_peak_rss_bytes", "eager_seconds_per_frame",
@@ -30,6 +30,29 @@ class ModelBenchCommandTest {
                 "autoencoder 1/4"}) {
             assertTrue(json.contains("\"" + part + "\":"), part + " in the profile: " + json);
         }
+    }
+
+    /**
+     * ONNX Runtime on the same weights (exported by the reference definition) and frame, in a JVM of its own: fp32 on
+     * both sides computes the same image; at the default precision the banner says what auto chose.
+     */
+    @Test
+    void onnxRuntimeOnTheSameWeightsAndFrameAgreesWithDerain() {
+        CliRun run = CliRun.of("bench-model", "--model", "lite", "--size", "96x64", "--frames", "1", "--threads", "2",
+                "--peer", "onnxruntime", "--precision", "fp32", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        String json = run.out().strip();
+        for (String key : new String[] {"onnxruntime_seconds_per_frame", "onnxruntime_peak_rss_bytes", "derain_rate_over_onnxruntime"}) {
+            assertTrue(number(json, key) > 0, key + " in " + json);
+        }
+        assertTrue(number(json, "onnxruntime_max_abs_difference") < 1e-3, "derain and ONNX Runtime disagree: " + json);
+        assertTrue(json.contains("\"onnxruntime\":\"1.23"), json);
+        CliRun auto = CliRun.of("bench-model", "--size", "96x64", "--frames", "1", "--peer", "onnxruntime");
+        assertEquals(0, auto.exitCode(), auto.err());
+        assertTrue(auto.out().contains("(auto: ") && auto.out().contains("derain / onnxruntime"), auto.out());
+        assertTrue(Pattern.compile("PSNR (\\d+)\\.").matcher(auto.out()).results().allMatch(m -> Integer.parseInt(m.group(1)) >= 40),
+                "the default precision's output is within 40 dB of fp32's: " + auto.out());
+        assertEquals(2, CliRun.of("bench-model", "--peer", "tensorrt").exitCode());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.derain.pipeline.serve;
 
 import io.derain.models.SettingsException;
+import io.derain.operators.derain.Precision;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -14,10 +15,12 @@ import java.util.Set;
  * @param batch   frames of different cameras inferred together at most
  * @param maxWait how long a partial batch waits for more cameras
  * @param cameras the cameras, ids unique
+ * @param precision the model's arithmetic ({@link Precision#AUTO}: the hardware's native one)
  */
-public record ServeConfig(String model, int batch, Duration maxWait, List<CameraConfig> cameras) {
+public record ServeConfig(String model, int batch, Duration maxWait, List<CameraConfig> cameras, Precision precision) {
     public ServeConfig {
         if (model == null || model.isBlank()) throw new SettingsException("model: missing");
+        java.util.Objects.requireNonNull(precision, "precision");
         if (batch < 1 || batch > 64) throw new SettingsException("batch: must be between 1 and 64, got " + batch);
         if (maxWait == null || maxWait.isNegative()) throw new SettingsException("max-wait: must not be negative");
         cameras = List.copyOf(cameras);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.derain.models.SettingsException;
+import io.derain.operators.derain.Precision;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.job.Quantities;
 import io.derain.pipeline.sink.Retention;
@@ -26,6 +27,7 @@ import java.util.Set;
  * model: lite          # a bundled model or a weights file
  * batch: 8             # frames of different cameras inferred together
  * max-wait: 100ms      # how long a partial batch waits
+ * precision: auto      # optional: auto (the hardware's native), fp32, bf16 or fp16 (CUDA)
  * cameras:
  *   - id: cam1
  *     input: rtsp://127.0.0.1:8554/cam1
@@ -42,7 +44,7 @@ import java.util.Set;
 public final class ServeConfigFile {
     /** Larger files are refused unread: a cameras file of a thousand cameras is ~200 KiB. */
     static final long MAX_BYTES = 1 << 20;
-    private static final Set<String> TOP = Set.of("model", "batch", "max-wait", "cameras");
+    private static final Set<String> TOP = Set.of("model", "batch", "max-wait", "precision", "cameras");
     private static final Set<String> CAMERA = Set.of("id", "input", "output", "segment", "fps", "max-latency", "retain");
     private static final Set<String> RETAIN = Set.of("max-age", "max-size", "min-free");
 
@@ -78,8 +80,14 @@ public final class ServeConfigFile {
             if (cams == null || !cams.isArray()) throw new SettingsException("cameras: expected a list of cameras");
             List<CameraConfig> cameras = new ArrayList<>();
             for (int i = 0; i < cams.size(); i++) cameras.add(camera(cams.get(i), "cameras[" + i + "]"));
+            Precision precision;
+            try {
+                precision = Precision.parse(text(root, "precision", "", "auto"));
+            } catch (SettingsException e) {
+                throw new SettingsException(e.getMessage()); // "precision: expected ..."
+            }
             return new ServeConfig(text(root, "model", "", "lite"), integer(root, "batch", "", 8),
-                    duration(root, "max-wait", "", Duration.ofMillis(100)), cameras);
+                    duration(root, "max-wait", "", Duration.ofMillis(100)), cameras, precision);
         } catch (SettingsException e) {
             throw new InputException(name + ": " + e.getMessage(), e);
         }
