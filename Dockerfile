@@ -20,6 +20,7 @@ COPY pipeline/broker/pom.xml pipeline/broker/
 COPY pipeline/metrics/pom.xml pipeline/metrics/
 COPY pipeline/tools/pom.xml pipeline/tools/
 COPY pipeline/serve/pom.xml pipeline/serve/
+COPY pipeline/peers/pom.xml pipeline/peers/
 COPY pipeline/cli/pom.xml pipeline/cli/
 COPY samples/pom.xml samples/
 COPY models/src models/src
@@ -30,6 +31,7 @@ COPY pipeline/broker/src pipeline/broker/src
 COPY pipeline/metrics/src pipeline/metrics/src
 COPY pipeline/tools/src pipeline/tools/src
 COPY pipeline/serve/src pipeline/serve/src
+COPY pipeline/peers/src pipeline/peers/src
 COPY pipeline/cli/src pipeline/cli/src
 RUN mvn -B -q ${PROFILE} -DskipTests -pl pipeline/cli -am install \
  && mkdir -p /opt/derain/lib \
