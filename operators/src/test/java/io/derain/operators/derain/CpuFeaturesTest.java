@@ -1,5 +1,6 @@
 package io.derain.operators.derain;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,25 @@ class CpuFeaturesTest {
         assertTrue(avx2.known());
         assertFalse(avx2.fastBf16());
         assertFalse(CpuFeatures.of("").known());
+    }
+
+    /** Auto picks the hardware's native precision: never bf16 where it would crawl (an AVX2-only CPU keeps fp32). */
+    @Test
+    void autoPrecisionFollowsTheHardware() {
+        CpuFeatures avx512bf16 = CpuFeatures.of("flags : fpu avx2 avx512f avx512_bf16");
+        CpuFeatures amx = CpuFeatures.of("flags : fpu avx2 avx512f amx_bf16 amx_tile");
+        CpuFeatures avx2 = CpuFeatures.of("flags : fpu sse2 avx2 fma");
+        CpuFeatures unknown = CpuFeatures.of("");
+        assertEquals(Precision.BF16, Precision.AUTO.resolve(false, avx512bf16));
+        assertEquals(Precision.BF16, Precision.AUTO.resolve(false, amx));
+        assertEquals(Precision.FP32, Precision.AUTO.resolve(false, avx2));
+        assertEquals(Precision.FP32, Precision.AUTO.resolve(false, unknown));
+        assertEquals(Precision.FP16, Precision.AUTO.resolve(true, avx2));
+        assertEquals(Precision.FP32, Precision.FP32.resolve(false, avx512bf16), "what was asked for stays");
+        assertEquals("auto: AVX-512 BF16", Precision.reason(false, avx512bf16));
+        assertEquals("auto: AMX", Precision.reason(false, amx));
+        assertEquals("auto: no native bf16 on this CPU", Precision.reason(false, avx2));
+        assertEquals(Precision.AUTO, Precision.parse("auto"));
     }
 
     @Test
