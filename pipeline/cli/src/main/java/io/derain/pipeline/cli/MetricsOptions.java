@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** {@code --metrics-port} and {@code --metrics-host}, shared by the commands that serve Prometheus metrics. */
 final class MetricsOptions {
     @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "Serve Prometheus metrics at http://HOST:PORT/metrics while the job runs.")
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics while the job runs, /healthz, and for run the "
+                    + "live view at / (the page serve shows, with this run's camera).")
     Integer port;
 
     @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "127.0.0.1",

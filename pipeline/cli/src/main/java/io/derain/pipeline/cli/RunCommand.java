@@ -119,7 +119,9 @@ final class RunCommand implements Callable<Integer> {
         validate();
         JobLog log = new JobLog(ProgressListener.NONE, System.err, quiet);
         // Installed first: a SIGTERM while waiting for a camera must end the wait, too.
-        try (StopOnShutdown hook = new StopOnShutdown(STOP_GRACE)) {
+        try (StopOnShutdown hook = new StopOnShutdown(STOP_GRACE);
+             RunWebView web = metricsOptions.port == null ? null : new RunWebView()) {
+            webView = web;
             JobSettings settings = jobSettings(hook, log);
             if (settings.streamInput() && !quiet) err().println("derain: connecting to " + settings.cameraSettings().redactedUrl());
             try (DerainJob job = DerainJob.open(settings)) {
@@ -148,6 +150,7 @@ final class RunCommand implements Callable<Integer> {
                  MetricsServer metrics = metricsOptions.start("camera", job.cameraId())) {
                 bindMetrics(metrics, job);
                 if (metrics != null) {
+                    webView.serve(metrics, job, input, output);
                     metrics.buildInfo(Version.number(), derain ? modelOptions.name() : "none", derain ? modelOptions.weightsDigest() : null);
                 }
                 hook.onStop(job::stop);
@@ -186,6 +189,9 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** The live view on --metrics-port, while the command runs; null without it. */
+    private RunWebView webView;
+
     private void validate() {
         if (preview != null && !preview.equals("side-by-side")) {
             throw new ParameterException(spec.commandLine(), "--preview: expected side-by-side, got '" + preview + "'");
@@ -204,7 +210,7 @@ final class RunCommand implements Callable<Integer> {
                 .segment(live.segment).retention(live.retention()).frameRate(live.fps == null ? 0 : live.fps).camera(live.camera)
                 .rtspTransport(live.rtspTransport).stallTimeout(live.stallTimeout).connectTimeout(live.connectTimeout)
                 .reconnect(live.reconnect()).maxLatency(live.maxLatency)
-                .events(log::event).stopped(hook::triggered);
+                .events(log::event).stopped(hook::triggered).view(webView == null ? null : webView.view());
         KafkaSourceSettings kafkaSource = null;
         if (KafkaUrl.isKafkaUrl(input)) {
             if (live.camera == null) throw new ParameterException(spec.commandLine(), "a kafka:// input needs --camera ID");

@@ -104,6 +104,49 @@ class WebViewTest {
         }
     }
 
+    /** {@code derain run --metrics-port} shows the same page and API for its one camera, read only. */
+    @Test
+    void runShowsItsOneCamera() throws Exception {
+        assumeTrue(RtspCamera.available(), "gst-rtsp-server (python3-gi) is not installed");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (RtspCamera camera = RtspCamera.start()) {
+            Path log = dir.resolve("run.log");
+            Process run = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+                    "-cp", System.getProperty("java.class.path"), "io.derain.pipeline.cli.DerainCli", "run", camera.url(),
+                    "-o", dir.resolve("out.mp4").toString(), "--fps", "5", "--camera", "cam1", "--metrics-port", Integer.toString(port)))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            String base = "http://127.0.0.1:" + port;
+            try {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                String list = "";
+                while (System.nanoTime() < end && !list.contains("\"frames\":")) {
+                    assertTrue(run.isAlive(), "run ended early:\n" + Files.readString(log));
+                    try {
+                        list = new String(get(base + "/api/v1/cameras").body());
+                    } catch (java.io.IOException notYet) {
+                        // not listening yet
+                    }
+                    Thread.sleep(300);
+                }
+                assertTrue(list.contains("\"id\":\"cam1\"") && list.contains("\"state\":\"running\""), list);
+                HttpResponse<byte[]> snapshot = get(base + "/api/v1/cameras/cam1/snapshot.jpg?view=side-by-side");
+                assertEquals(200, snapshot.statusCode(), new String(snapshot.body()));
+                assertEquals(1920, ImageIO.read(new ByteArrayInputStream(snapshot.body())).getWidth());
+                assertEquals(200, get(base + "/").statusCode());
+                HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/v1/cameras"))
+                        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(405, post.statusCode(), post.body());
+                run.destroy();
+                assertTrue(run.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
+            } finally {
+                run.destroyForcibly();
+            }
+        }
+    }
+
     private static void awaitReady(String base, Process serve, Path log) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < end) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.derain.pipeline.serve.CameraHistory;
-import io.derain.pipeline.serve.CameraRunner;
 import io.derain.pipeline.view.Panel;
 import io.derain.pipeline.view.ViewJpegs;
 import java.io.IOException;
@@ -38,13 +37,13 @@ public final class CameraViewsApi {
         return rest.equals("snapshot.jpg") || rest.equals("stream.mjpeg") || rest.equals("history");
     }
 
-    /** Answers a GET of {@code resource} for {@code camera}; closes the exchange unless a stream keeps it. */
-    public void handle(HttpExchange exchange, CameraRunner camera, String resource) throws IOException {
+    /** Answers a GET of {@code resource} for one camera; closes the exchange unless a stream keeps it. */
+    public void handle(HttpExchange exchange, ViewJpegs pictures, CameraHistory history, String resource) throws IOException {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         switch (resource) {
-            case "history" -> history(exchange, camera.history(), query);
-            case "snapshot.jpg" -> snapshot(exchange, camera.pictures(), query);
-            default -> stream(exchange, camera.pictures(), query);
+            case "history" -> history(exchange, history, query);
+            case "snapshot.jpg" -> snapshot(exchange, pictures, query);
+            default -> stream(exchange, pictures, query);
         }
     }
 

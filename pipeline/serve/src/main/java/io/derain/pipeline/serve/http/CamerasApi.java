@@ -8,8 +8,6 @@ import com.sun.net.httpserver.HttpHandler;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.job.DerainJob;
 import io.derain.pipeline.live.CameraSettings;
-import io.derain.pipeline.live.LiveSource;
-import io.derain.pipeline.runtime.DropReason;
 import io.derain.pipeline.serve.CameraConfig;
 import io.derain.pipeline.serve.CameraRunner;
 import io.derain.pipeline.serve.Cameras;
@@ -61,7 +59,7 @@ public final class CamerasApi implements HttpHandler {
         if (method.equals("GET") && view.matches() && CameraViewsApi.handles(view.group(2))) {
             CameraRunner camera = cameras.find(view.group(1));
             if (camera != null) {
-                views.handle(exchange, camera, view.group(2)); // a stream keeps the exchange open
+                views.handle(exchange, camera.pictures(), camera.history(), view.group(2)); // a stream keeps the exchange open
                 return;
             }
             try (exchange) {
@@ -160,18 +158,7 @@ public final class CamerasApi implements HttpHandler {
         if (r.problem() != null) n.put("problem", r.problem());
         DerainJob job = r.job();
         if (job != null && job.pipeline() != null) {
-            var stats = job.pipeline().stats();
-            n.put("frames", stats.framesWritten());
-            n.put("fps", Math.round(stats.recentFramesPerSecond() * 100) / 100.0);
-            double coverage = stats.lensCoverage();
-            if (Double.isNaN(coverage)) n.putNull("lens_coverage");
-            else n.put("lens_coverage", Math.round(coverage * 10_000) / 10_000.0);
-            ObjectNode drops = n.putObject("drops");
-            for (DropReason reason : DropReason.values()) drops.put(reason.name().toLowerCase(java.util.Locale.ROOT), stats.framesDropped(reason));
-            if (job.source() instanceof LiveSource camera) {
-                n.put("connected", camera.stats().isConnected());
-                n.put("reconnects", camera.stats().reconnects());
-            }
+            CameraJson.putStats(n, job);
         } else if (r.report() != null) {
             n.put("frames", r.report().frames());
         }
