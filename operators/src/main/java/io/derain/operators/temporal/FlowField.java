@@ -91,6 +91,13 @@ public final class FlowField implements AutoCloseable {
         }
     }
 
+    /** The last computed flow's length per work pixel (work pixels a frame), row-major: for measures. */
+    public float[] magnitudes() {
+        float[] m = new float[width * height];
+        for (int i = 0; i < m.length; i++) m[i] = (float) Math.hypot(flowData[2 * i], flowData[2 * i + 1]);
+        return m;
+    }
+
     /**
      * Computes the flow from {@code current} to {@code previous} (grey, work size), then replaces it inside
      * {@code drops} (work size, 8-bit, non-zero = drop) by the average of the clear flow around.
