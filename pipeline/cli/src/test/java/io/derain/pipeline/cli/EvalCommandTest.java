@@ -164,10 +164,12 @@ class EvalCommandTest {
                 "--weights", randomLite("lite-flicker.ckpt").toString(), "--device", "cpu", "--json", json.toString(), "-q");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("over 5 frame pairs"), run.out());
-        assertTrue(Pattern.compile("(?m)^input\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d%$").matcher(run.out()).find(), run.out());
-        assertTrue(Pattern.compile("(?m)^per frame\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d%$").matcher(run.out()).find(), run.out());
-        assertTrue(Pattern.compile("(?m)^temporal\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d%\\s+\\([+-]").matcher(run.out()).find(), run.out());
-        assertTrue(Files.readString(json).contains("\"perFrame\""));
+        // flicker, share measured, still structure removed, moving detail kept (NaN where the scene never moved)
+        String shares = "\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d%\\s+(-?\\d+\\.\\d|NaN)%\\s+(\\d+\\.\\d|NaN)%";
+        assertTrue(Pattern.compile("(?m)^input" + shares + "$").matcher(run.out()).find(), run.out());
+        assertTrue(Pattern.compile("(?m)^per frame" + shares + "$").matcher(run.out()).find(), run.out());
+        assertTrue(Pattern.compile("(?m)^temporal" + shares + "\\s+\\(flicker [+-]").matcher(run.out()).find(), run.out());
+        assertTrue(Files.readString(json).contains("\"perFrame\"") && Files.readString(json).contains("\"stillRemovedTemporal\""));
         CliRun missing = CliRun.of("eval", "--flicker", tmp.resolve("none.mp4").toString(), "-q");
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("none.mp4"), missing.err());
