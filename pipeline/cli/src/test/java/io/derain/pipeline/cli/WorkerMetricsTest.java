@@ -46,7 +46,9 @@ class WorkerMetricsTest {
                     "--metrics-port", Integer.toString(port), "-q"));
             String scrape = "";
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (System.nanoTime() < end && !scrape.contains("derain_worker_frames_out_total{camera=\"cam7\",group=\"metrics\"} 12.0")) {
+            // Until every frame is counted and the lag has been sampled (once a second, after the first fetch).
+            while (System.nanoTime() < end && !(scrape.contains("derain_worker_frames_out_total{camera=\"cam7\",group=\"metrics\"} 12.0")
+                    && scrape.contains("derain_worker_consumer_lag_records{"))) {
                 Thread.sleep(300);
                 try {
                     scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
