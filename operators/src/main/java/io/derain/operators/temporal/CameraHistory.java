@@ -61,6 +61,9 @@ final class CameraHistory implements AutoCloseable {
     private byte[] warpedClear = new byte[0];
     private byte[] agreement = new byte[0];
     private byte[] workDrops = new byte[0];
+    /** What stays put on the glass while the scene moves; null when the settings leave it out. */
+    private final GlassLayer glass;
+    private float[] lastMagnitudes;
     private final Mat previous = new Mat();
     private final Mat previousClear = new Mat();
     private final Mat previousGrey = new Mat();
@@ -88,6 +91,7 @@ final class CameraHistory implements AutoCloseable {
         this.clearAgreementLevels = (float) settings.clearAgreementLevels();
         this.clearPixelLevels = (float) settings.clearPixelLevels();
         this.flow = new FlowField(settings.workHeight(), settings.fillKernel());
+        this.glass = settings.glass() ? new GlassLayer() : null;
     }
 
     long filledFrames() { return filled; }
@@ -98,17 +102,28 @@ final class CameraHistory implements AutoCloseable {
      * Stabilises {@code frame}'s map, gates its restoration with that map (when this history has a gate) and
      * fills its drops from the past, in place; then remembers it.
      *
-     * @param input the frame's pixels before the network ran ({@code 3·w·h} bytes), or null without a gate
+     * @param input the frame's pixels before the network ran ({@code 3·w·h} bytes), or null without a gate and
+     *              without the glass layer
      */
     void next(VideoFrame frame, byte[] input) {
         int w = frame.width(), h = frame.height(), n = w * h;
         if (w != width || h != height) allocate(w, h);
         long ts = frame.timestampMicros();
         boolean continuous = hasPrevious && ts > previousTimestamp && ts - previousTimestamp <= settings.maxGapMicros();
+        byte[] onGlass = null;
+        if (glass != null && input != null) {
+            if (!continuous) {
+                glass.reset();
+                lastMagnitudes = null;
+            }
+            glass.observe(input, w, h, lastMagnitudes, flow.width(), flow.height());
+            onGlass = glass.map();
+        }
         ByteBuffer map = frame.attention();
         float decay = (float) settings.mapDecay();
         for (int i = 0; i < n; i++) {
             int a = map.get(i) & 0xff;
+            if (onGlass != null) a = Math.max(a, onGlass[i] & 0xff);
             int carried = continuous ? (int) ((held[i] & 0xff) * decay) : 0;
             int before = continuous ? lastMap[i] & 0xff : 0;
             stable[i] = (byte) Math.max(a, carried);
@@ -148,6 +163,7 @@ final class CameraHistory implements AutoCloseable {
         for (int i = 0; i < wn; i++) workDrops[i] = (byte) ((sw.get(i) & 0xff) >= rimByte ? 255 : 0);
         dropsWork.data().put(workDrops, 0, wn);
         flow.compute(grey, previousGrey, dropsWork);
+        if (glass != null) lastMagnitudes = flow.magnitudes(); // the scene's motion for the next frame's glass evidence
         flow.warp(previous, warped);
         flow.warp(previousClear, warpedClearMat);
         // Agreement: the warped previous output against this frame, over the clear pixels around each drop.
@@ -156,7 +172,10 @@ final class CameraHistory implements AutoCloseable {
             cvtColor(scratch, warpedGrey, COLOR_BGR2GRAY);
             double cut = judge.measure(grey, warpedGrey, workDrops, flow.width(), flow.height(),
                     settings.fillKernel(), disagreement);
-            if (cut > settings.cutLevel()) return false; // clear stays this frame's own: 1 - map
+            if (cut > settings.cutLevel()) {
+                if (glass != null) glass.reset(); // the wiper: a new glass
+                return false; // clear stays this frame's own: 1 - map
+            }
             resize(disagreement, disagreementFull, full, 0, 0, INTER_LINEAR);
             if (clearBlend > 0) {
                 judge.measure(grey, warpedGrey, workDrops, flow.width(), flow.height(), NEAR_KERNEL, near);

@@ -30,7 +30,7 @@ public final class TemporalOperator implements FrameOperator {
     /** The gate applied here with the stabilised map; null when {@code frames} hands over final frames. */
     private final GateSettings gate;
     private final Map<String, CameraHistory> cameras = new HashMap<>();
-    /** Each batch position's pixels before the per-frame operator ran, reused (only with a gate). */
+    /** Each batch position's pixels before the per-frame operator ran, reused (with a gate or the glass layer). */
     private final List<byte[]> inputs = new ArrayList<>();
     private final boolean owns;
 
@@ -67,7 +67,7 @@ public final class TemporalOperator implements FrameOperator {
 
     @Override
     public void apply(List<VideoFrame> batch) {
-        if (gate != null) keepInputs(batch);
+        if (gate != null || settings.glass()) keepInputs(batch);
         frames.apply(batch);
         carryOver(batch);
     }
@@ -94,7 +94,7 @@ public final class TemporalOperator implements FrameOperator {
             if (frame.attention() == null) continue;
             String camera = frame.metadata().camera() == null ? "" : frame.metadata().camera();
             cameras.computeIfAbsent(camera, c -> new CameraHistory(settings, dropThreshold,
-                    gate == null ? null : new MapGate(gate))).next(frame, gate == null ? null : inputs.get(i));
+                    gate == null ? null : new MapGate(gate))).next(frame, gate == null && !settings.glass() ? null : inputs.get(i));
         }
     }
 

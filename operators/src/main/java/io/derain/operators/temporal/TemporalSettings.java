@@ -28,10 +28,13 @@ import io.derain.models.SettingsException;
  * @param cutLevel        mean disagreement over clear pixels above which the frame is a cut: nothing carried over
  * @param maxGapMicros    a gap in timestamps longer than this (a reconnect) starts afresh; a live camera shed to
  *                        what a CPU keeps up with (1–3 fps) leaves gaps of up to a second that are no reconnect
+ * @param glass           whether drops are also found by what stays put on the glass while the scene moves
+ *                        ({@link GlassLayer}), beside the network's map
  */
 public record TemporalSettings(int workHeight, int fillKernel, double mapDecay, double agreementLevels,
                                double pastDropWeight, double clearBlend,
-                               double clearAgreementLevels, double clearPixelLevels, double cutLevel, long maxGapMicros) {
+                               double clearAgreementLevels, double clearPixelLevels, double cutLevel, long maxGapMicros,
+                               boolean glass) {
 
     public TemporalSettings {
         if (workHeight < 16) throw new SettingsException("temporal work height must be at least 16: " + workHeight);
@@ -47,6 +50,12 @@ public record TemporalSettings(int workHeight, int fillKernel, double mapDecay, 
     }
 
     public static TemporalSettings defaults() {
-        return new TemporalSettings(360, 41, 0.8, 8, 0.5, 0.9, 16, 32, 40, 2_000_000);
+        return new TemporalSettings(360, 41, 0.8, 8, 0.5, 0.9, 16, 32, 40, 2_000_000, true);
+    }
+
+    /** The same with the glass layer on or off. */
+    public TemporalSettings withGlass(boolean on) {
+        return new TemporalSettings(workHeight, fillKernel, mapDecay, agreementLevels, pastDropWeight, clearBlend,
+                clearAgreementLevels, clearPixelLevels, cutLevel, maxGapMicros, on);
     }
 }

@@ -107,6 +107,11 @@ final class EvalCommand implements Callable<Integer> {
                     + "synth writes a clip's frames, taken at 25 fps) in the temporal mode, beside per frame.")
     boolean temporal;
 
+    @Option(names = "--glass", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --temporal or --flicker: the temporal mode also finds drops by what stays put on the glass "
+                    + "while the scene moves (default); --no-glass: by the network's map only.")
+    boolean glass;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the scores as JSON.")
     Path json;
 
@@ -224,7 +229,7 @@ final class EvalCommand implements Callable<Integer> {
         try (DerainOperator operator = modelOptions.openOperator(compute)) {
             double threshold = maskThreshold != null ? maskThreshold : operator.dropThreshold();
             List<ImageScore> scores = ModelScoring.runTemporal(operator, pairs, new PairScorer(pairs, threshold),
-                    SEQUENCE_FPS, quiet, "derain eval");
+                    SEQUENCE_FPS, io.derain.operators.temporal.TemporalSettings.defaults().withGlass(glass), quiet, "derain eval");
             return new EvaluationReport(target.pairs.toString(), operator.describe() + ", temporal mode", threshold, scores);
         }
     }
@@ -233,7 +238,8 @@ final class EvalCommand implements Callable<Integer> {
         io.derain.pipeline.source.MediaPaths.requireReadableFile(target.flicker);
         try (DerainOperator operator = modelOptions.openOperator(compute)) {
             if (!quiet) System.err.println("derain eval: " + operator.describe());
-            return FlickerScoring.run(operator, target.flicker, frames, spec.commandLine().getOut());
+            return FlickerScoring.run(operator, target.flicker, frames,
+                    io.derain.operators.temporal.TemporalSettings.defaults().withGlass(glass), spec.commandLine().getOut());
         }
     }
 

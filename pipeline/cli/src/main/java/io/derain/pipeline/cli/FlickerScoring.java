@@ -30,13 +30,14 @@ final class FlickerScoring {
     private record Figure(double flicker, double share, long pairs, double stillRemoved, double movingKept, long movingFrames) {}
 
     /** Per-frame and temporal flicker of the first {@code frames} frames of {@code video} (0: all). */
-    static String run(DerainOperator operator, Path video, long frames, PrintWriter out) throws IOException {
+    static String run(DerainOperator operator, Path video, long frames, TemporalSettings temporalSettings, PrintWriter out)
+            throws IOException {
         Figure input, perFrame, temporal;
         try (IdentityOperator none = new IdentityOperator(1)) {
             input = measure(video, frames, none, operator.dropThreshold());
         }
         perFrame = measure(video, frames, operator, operator.dropThreshold());
-        try (TemporalOperator steps = TemporalOperator.over(operator, TemporalSettings.defaults())) {
+        try (TemporalOperator steps = TemporalOperator.over(operator, temporalSettings)) {
             temporal = measure(video, frames, steps, operator.dropThreshold());
         }
         double change = 100 * (temporal.flicker() - perFrame.flicker()) / perFrame.flicker();

@@ -35,10 +35,10 @@ final class ModelScoring {
      * {@code fps}) in the temporal mode over {@code operator} (not closed here).
      */
     static List<ImageScore> runTemporal(DerainOperator operator, PairsDirectory pairs, PairScorer scorer, double fps,
-                                        boolean quiet, String command) throws IOException {
+                                        TemporalSettings temporal, boolean quiet, String command) throws IOException {
         try (EvaluationSink sink = new EvaluationSink(scorer);
              FrameSource frames = new FrameSequence(ImageSource.open(pairs.rainyDirectory()), fps, true);
-             TemporalOperator steps = TemporalOperator.over(operator, TemporalSettings.defaults());
+             TemporalOperator steps = TemporalOperator.over(operator, temporal);
              ConsoleProgress progress = new ConsoleProgress(System.err, !quiet && System.console() != null)) {
             if (!quiet) System.err.println(command + ": " + operator.describe() + ", temporal mode");
             new StagedPipeline(frames, steps, sink).run(quiet ? ProgressListener.NONE : progress);

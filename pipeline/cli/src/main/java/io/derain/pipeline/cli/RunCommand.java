@@ -91,6 +91,11 @@ final class RunCommand implements Callable<Integer> {
                     + "model's restoration elsewhere; starts afresh on a cut or a reconnect. Causal (no frame is held back).")
     boolean temporal;
 
+    @Option(names = "--glass", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --temporal: also find drops by what stays put on the glass while the scene moves (default); "
+                    + "--no-glass: by the network's map only.")
+    boolean glass;
+
     @Option(names = "--preview", paramLabel = "side-by-side",
             description = "Write a preview instead of the derained output: input | derained | raindrop map side by "
                     + "side in one frame three times as wide (videos and images alike).")
@@ -206,7 +211,7 @@ final class RunCommand implements Callable<Integer> {
     /** The options as the job's settings; Kafka's are built only for a kafka:// end, its sink's once the camera is known. */
     private JobSettings jobSettings(StopOnShutdown hook, JobLog log) {
         JobSettings.Builder job = JobSettings.builder(input, output).overwrite(overwrite).keepGoing(keepGoing)
-                .temporal(temporal ? TemporalSettings.defaults() : null).preview(preview != null).attention(attention)
+                .temporal(temporal ? TemporalSettings.defaults().withGlass(glass) : null).preview(preview != null).attention(attention)
                 .segment(live.segment).retention(live.retention()).frameRate(live.fps == null ? 0 : live.fps).camera(live.camera)
                 .rtspTransport(live.rtspTransport).stallTimeout(live.stallTimeout).connectTimeout(live.connectTimeout)
                 .reconnect(live.reconnect()).maxLatency(live.maxLatency)
