@@ -13,17 +13,19 @@ package io.derain.operators.temporal;
  */
 final class GlassLayer {
     static final float STILL_LEVELS = 4f;
-    static final float EDGE_LEVELS = 6f;
+    static final float EDGE_LEVELS = 8f;
     /** Scene motion, in flow work pixels a frame, averaged over a wide box around the pixel. */
-    static final float MIN_MOTION = 0.75f;
-    private static final int GAIN = 64;
-    private static final int LOSS = 32;
+    static final float MIN_MOTION = 2f;
+    /** Evidence gained per frame still over moving surroundings: three frames running make a drop (map ≥ 64). */
+    private static final int GAIN = 24;
+    private static final int LOSS = 48;
     private static final int GROW = 2;
     /** Box radius, in work pixels, over which the scene's motion around a pixel is averaged: wider than a drop. */
     private static final int MOTION_RADIUS = 10;
 
     private int width, height;
     private float[] previous = new float[0];
+    private float[] older = new float[0];
     private float[] luma = new float[0];
     private byte[] evidence = new byte[0];
     private byte[] grown = new byte[0];
@@ -31,6 +33,7 @@ final class GlassLayer {
     private float[] motion = new float[0];
     private double[] sat = new double[0];
     private boolean hasPrevious;
+    private boolean hasOlder;
 
     /**
      * Adds the evidence of one frame.
@@ -45,7 +48,7 @@ final class GlassLayer {
         for (int i = 0, c = 0; i < n; i++, c += 3) {
             luma[i] = 0.114f * (input[c] & 0xff) + 0.587f * (input[c + 1] & 0xff) + 0.299f * (input[c + 2] & 0xff);
         }
-        if (hasPrevious && magnitude != null) {
+        if (hasOlder && magnitude != null) {
             boxMean(magnitude, workWidth, workHeight, MOTION_RADIUS);
             for (int y = 1; y < h - 1; y++) {
                 int wy = Math.min(workHeight - 1, (int) ((long) y * workHeight / h));
@@ -53,7 +56,7 @@ final class GlassLayer {
                     int i = y * w + x;
                     if (motion[wy * workWidth + Math.min(workWidth - 1, (int) ((long) x * workWidth / w))] < MIN_MOTION) continue;
                     float gx = luma[i + 1] - luma[i - 1], gy = luma[i + w] - luma[i - w];
-                    boolean still = Math.abs(luma[i] - previous[i]) < STILL_LEVELS;
+                    boolean still = Math.abs(luma[i] - previous[i]) < STILL_LEVELS && Math.abs(luma[i] - older[i]) < STILL_LEVELS;
                     boolean edge = 0.25f * (gx * gx + gy * gy) >= EDGE_LEVELS * EDGE_LEVELS;
                     int e = evidence[i] & 0xff;
                     if (still && edge) e = Math.min(255, e + GAIN);
@@ -63,9 +66,11 @@ final class GlassLayer {
             }
             grow(w, h);
         }
-        float[] t = previous;
+        float[] t = older;
+        older = previous;
         previous = luma;
         luma = t;
+        hasOlder = hasPrevious;
         hasPrevious = true;
     }
 
@@ -79,6 +84,7 @@ final class GlassLayer {
         java.util.Arrays.fill(evidence, (byte) 0);
         java.util.Arrays.fill(grown, (byte) 0);
         hasPrevious = false;
+        hasOlder = false;
     }
 
     private void allocate(int w, int h) {
@@ -86,11 +92,13 @@ final class GlassLayer {
         height = h;
         int n = w * h;
         previous = new float[n];
+        older = new float[n];
         luma = new float[n];
         evidence = new byte[n];
         grown = new byte[n];
         rows = new byte[n];
         hasPrevious = false;
+        hasOlder = false;
     }
 
     /** A (2·GROW+1)² max filter of the evidence, separable. */

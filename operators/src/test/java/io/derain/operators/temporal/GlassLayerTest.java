@@ -18,8 +18,8 @@ class GlassLayerTest {
     @Test
     void aStillDropOverAMovingSceneBuildsUpAndTheSceneDoesNot() {
         GlassLayer glass = new GlassLayer();
-        float[] moving = flow(2f);
-        for (int t = 0; t < 6; t++) glass.observe(frame(t * 3, true, -1), W, H, t == 0 ? null : moving, WORK_W, WORK_H);
+        float[] moving = flow(3f);
+        for (int t = 0; t < 12; t++) glass.observe(frame(t * 3, true, -1), W, H, t == 0 ? null : moving, WORK_W, WORK_H);
         byte[] map = glass.map();
         assertTrue((map[at(80 + 10, 45)] & 0xff) >= 200, "the drop's rim is on the glass: " + (map[at(90, 45)] & 0xff));
         assertTrue(share(map, 128) < 0.1, "the moving scene is not: " + share(map, 128));
@@ -36,7 +36,7 @@ class GlassLayerTest {
     @Test
     void somethingMovingEveryFrameGainsNothing() {
         GlassLayer glass = new GlassLayer();
-        float[] moving = flow(2f);
+        float[] moving = flow(3f);
         // a bright streak at a new place every frame, over a scene with no drop
         for (int t = 0; t < 6; t++) glass.observe(frame(t * 3, false, 20 + t * 17), W, H, t == 0 ? null : moving, WORK_W, WORK_H);
         assertTrue(share(glass.map(), 128) < 0.05, "no streak or scene on the glass: " + share(glass.map(), 128));
