@@ -188,6 +188,53 @@ class TemporalOperatorTest {
         }
     }
 
+    /**
+     * A stopped car: the same picture for 10 s at 25 fps through a model that sees no drop. With no motion there is
+     * no evidence for the glass layer: nothing is marked, the still scene comes out as it went in.
+     */
+    @Test
+    void aStoppedCarMarksNothingOnTheGlass() {
+        try (TemporalOperator op = new TemporalOperator(new Identity(), TemporalSettings.defaults(), 0.5)) {
+            VideoFrame last = null;
+            for (int t = 0; t < 250; t++) {
+                last = frame(0, t * 40_000L);
+                last.setIndex(t);
+                op.apply(List.of(last));
+            }
+            ByteBuffer map = last.attention();
+            for (int i = 0; i < W * H; i++) assertEquals(0, map.get(i), "no pixel marked after 10 s standing still");
+            assertTrue(clearError(last, 0) < 1, "the still scene as it went in: " + clearError(last, 0));
+        }
+    }
+
+    /**
+     * A still dark ring (a drop's rim) over the moving scene that the model never marks: the glass layer finds it
+     * by what stays put, and the map covers it; off, the map stays empty.
+     */
+    @Test
+    void theGlassLayerFindsAStillRimTheModelMisses() {
+        for (boolean glass : new boolean[] {true, false}) {
+            try (TemporalOperator op = new TemporalOperator(new Identity(), TemporalSettings.defaults().withGlass(glass), 0.5)) {
+                VideoFrame f = null;
+                for (int t = 0; t < 12; t++) {
+                    f = frame(2 * t, t * 40_000L); // the scene at 4 pixels a frame, past the layer's 2
+                    f.setIndex(t);
+                    ByteBuffer px = f.pixels();
+                    for (int y = 0; y < H; y++) {
+                        for (int x = 0; x < W; x++) {
+                            double d = Math.hypot(x - CX, y - CY);
+                            if (d > R - 2 && d < R + 1) for (int c = 0; c < 3; c++) px.put((y * W + x) * 3 + c, (byte) 10);
+                        }
+                    }
+                    op.apply(List.of(f));
+                }
+                int marked = f.attention().get(CY * W + CX + R - 1) & 0xff;
+                if (glass) assertTrue(marked >= 64, "the rim is on the glass: " + marked);
+                else assertEquals(0, marked, "without the layer only the model's map counts");
+            }
+        }
+    }
+
     /** Sees no drop and changes nothing: the clear pixels are the input's. */
     private static final class Identity implements FrameOperator {
         @Override
