@@ -63,7 +63,9 @@ final class CameraHistory implements AutoCloseable {
     private byte[] workDrops = new byte[0];
     /** What stays put on the glass while the scene moves; null when the settings leave it out. */
     private final GlassLayer glass;
+    /** The last flow's lengths (work size), for the glass layer; null after a reset. */
     private float[] lastMagnitudes;
+    private float[] magnitudes;
     private final Mat previous = new Mat();
     private final Mat previousClear = new Mat();
     private final Mat previousGrey = new Mat();
@@ -163,7 +165,7 @@ final class CameraHistory implements AutoCloseable {
         for (int i = 0; i < wn; i++) workDrops[i] = (byte) ((sw.get(i) & 0xff) >= rimByte ? 255 : 0);
         dropsWork.data().put(workDrops, 0, wn);
         flow.compute(grey, previousGrey, dropsWork);
-        if (glass != null) lastMagnitudes = flow.magnitudes(); // the scene's motion for the next frame's glass evidence
+        if (glass != null) lastMagnitudes = magnitudes = flow.magnitudes(magnitudes); // the scene's motion for the next frame's glass evidence
         flow.warp(previous, warped);
         flow.warp(previousClear, warpedClearMat);
         // Agreement: the warped previous output against this frame, over the clear pixels around each drop.

@@ -91,9 +91,13 @@ public final class FlowField implements AutoCloseable {
         }
     }
 
-    /** The last computed flow's length per work pixel (work pixels a frame), row-major: for measures. */
-    public float[] magnitudes() {
-        float[] m = new float[width * height];
+    /**
+     * The last computed flow's length per work pixel (work pixels a frame), row-major: for measures.
+     *
+     * @param into reused when it has the work size, else (null too) a new array is returned
+     */
+    public float[] magnitudes(float[] into) {
+        float[] m = into != null && into.length == width * height ? into : new float[width * height];
         for (int i = 0; i < m.length; i++) m[i] = (float) Math.hypot(flowData[2 * i], flowData[2 * i + 1]);
         return m;
     }

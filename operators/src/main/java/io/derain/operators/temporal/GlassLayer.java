@@ -30,8 +30,8 @@ final class GlassLayer {
     private byte[] evidence = new byte[0];
     private byte[] grown = new byte[0];
     private byte[] rows = new byte[0];
-    private float[] motion = new float[0];
-    private double[] sat = new double[0];
+    private float[] motion;
+    private final BoxMean box = new BoxMean();
     private boolean hasPrevious;
     private boolean hasOlder;
 
@@ -39,7 +39,7 @@ final class GlassLayer {
      * Adds the evidence of one frame.
      *
      * @param input     the frame as it came in (BGR24, before the model)
-     * @param magnitude the last flow's length per work pixel ({@link FlowField#magnitudes()}), or null when there is
+     * @param magnitude the last flow's length per work pixel ({@link FlowField#magnitudes}), or null when there is
      *                  no flow yet
      */
     void observe(byte[] input, int w, int h, float[] magnitude, int workWidth, int workHeight) {
@@ -49,7 +49,7 @@ final class GlassLayer {
             luma[i] = 0.114f * (input[c] & 0xff) + 0.587f * (input[c + 1] & 0xff) + 0.299f * (input[c + 2] & 0xff);
         }
         if (hasOlder && magnitude != null) {
-            boxMean(magnitude, workWidth, workHeight, MOTION_RADIUS);
+            motion = box.of(magnitude, workWidth, workHeight, MOTION_RADIUS, motion);
             for (int y = 1; y < h - 1; y++) {
                 int wy = Math.min(workHeight - 1, (int) ((long) y * workHeight / h));
                 for (int x = 1; x < w - 1; x++) {
@@ -115,27 +115,6 @@ final class GlassLayer {
                 int m = 0;
                 for (int d = Math.max(0, y - GROW); d <= Math.min(h - 1, y + GROW); d++) m = Math.max(m, rows[d * w + x] & 0xff);
                 grown[y * w + x] = (byte) m;
-            }
-        }
-    }
-
-    /** The mean of {@code v} over a box of radius {@code r} around each work pixel, into {@link #motion}. */
-    private void boxMean(float[] v, int w, int h, int r) {
-        if (motion.length != w * h) motion = new float[w * h];
-        if (sat.length != (w + 1) * (h + 1)) sat = new double[(w + 1) * (h + 1)];
-        for (int y = 0; y < h; y++) {
-            double row = 0;
-            for (int x = 0; x < w; x++) {
-                row += v[y * w + x];
-                sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
-            }
-        }
-        for (int y = 0; y < h; y++) {
-            int y0 = Math.max(0, y - r), y1 = Math.min(h, y + r + 1);
-            for (int x = 0; x < w; x++) {
-                int x0 = Math.max(0, x - r), x1 = Math.min(w, x + r + 1);
-                double sum = sat[y1 * (w + 1) + x1] - sat[y0 * (w + 1) + x1] - sat[y1 * (w + 1) + x0] + sat[y0 * (w + 1) + x0];
-                motion[y * w + x] = (float) (sum / ((y1 - y0) * (x1 - x0)));
             }
         }
     }

@@ -2,6 +2,7 @@ package io.derain.pipeline.cli;
 
 import io.derain.models.SettingsException;
 import io.derain.pipeline.media.MediaItem;
+import io.derain.pipeline.metrics.ProcessMemory;
 import io.derain.pipeline.media.VideoItem;
 import io.derain.pipeline.source.FrameSource;
 import io.derain.pipeline.source.Sources;
@@ -99,7 +100,7 @@ final class ServeBench {
             while (children.stream().anyMatch(Process::isAlive)) {
                 if (System.nanoTime() > deadline) return new Result(way, children.size(), 0, LIMIT.toSeconds(), sum(peaks), false, "over " + LIMIT.toMinutes() + " min");
                 for (int i = 0; i < children.size(); i++) {
-                    if (children.get(i).isAlive()) peaks[i] = Math.max(peaks[i], peakRss(children.get(i).pid()));
+                    if (children.get(i).isAlive()) peaks[i] = Math.max(peaks[i], ProcessMemory.peakRssBytes(children.get(i).pid()));
                 }
                 Thread.sleep(POLL_MILLIS);
             }
@@ -142,17 +143,5 @@ final class ServeBench {
         long s = 0;
         for (long v : values) s += v;
         return s;
-    }
-
-    /** VmHWM of a process, bytes; 0 once it has gone. */
-    private static long peakRss(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
-            }
-        } catch (IOException | NumberFormatException gone) {
-            // exited meanwhile
-        }
-        return 0;
     }
 }

@@ -14,10 +14,13 @@ public final class ProcessMemory {
     private ProcessMemory() {}
 
     /** Highest resident set size so far (VmHWM), in bytes. */
-    public static long peakRssBytes() { return field("VmHWM:"); }
+    public static long peakRssBytes() { return field(STATUS, "VmHWM:"); }
+
+    /** The same of another process (a benchmark's child); -1 once it has gone. */
+    public static long peakRssBytes(long pid) { return field(Path.of("/proc/" + pid + "/status"), "VmHWM:"); }
 
     /** Resident set size now (VmRSS), in bytes. */
-    public static long rssBytes() { return field("VmRSS:"); }
+    public static long rssBytes() { return field(STATUS, "VmRSS:"); }
 
     /**
      * The memory limit of this process's cgroup (v2 {@code memory.max}, or v1 {@code memory.limit_in_bytes}), or 0
@@ -54,9 +57,9 @@ public final class ProcessMemory {
         return malloc + (thp != null && !thp.equals("0") ? " + huge pages" : "");
     }
 
-    private static long field(String name) {
+    private static long field(Path status, String name) {
         try {
-            for (String line : Files.readAllLines(STATUS)) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith(name)) {
                     String[] parts = line.substring(name.length()).trim().split("\\s+");
                     return Long.parseLong(parts[0]) * 1024; // "kB"

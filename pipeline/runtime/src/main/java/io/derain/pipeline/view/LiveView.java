@@ -24,6 +24,7 @@ public final class LiveView {
     private static final int POOL = 3;
 
     private final long intervalNanos;
+    private final TappedSource.Tap tap = this::input; // made once: the operator asks for it per frame
     private final Snapshot[] pool = new Snapshot[POOL];
     private volatile long watchedUntilNanos;
     private volatile Snapshot latest;
@@ -48,7 +49,7 @@ public final class LiveView {
 
     /** Sees a frame as it goes into the model (see {@link ViewedOperator}): copies its input when a capture is due. */
     public TappedSource.Tap inputTap() {
-        return this::input;
+        return tap;
     }
 
     private void input(VideoFrame frame) {

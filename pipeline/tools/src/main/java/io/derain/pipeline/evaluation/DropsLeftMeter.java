@@ -3,6 +3,7 @@ package io.derain.pipeline.evaluation;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 
 import io.derain.operators.frame.VideoFrame;
+import io.derain.operators.temporal.BoxMean;
 import io.derain.operators.temporal.FlowField;
 import io.derain.pipeline.media.AudioItem;
 import io.derain.pipeline.sink.FrameSink;
@@ -51,11 +52,13 @@ public final class DropsLeftMeter implements FrameSink {
     private int width, height; // measuring size
     private float[] in0, in1, in2, out0, out1, out2; // luminance now, one and two frames ago
     private float[] motion; // scene motion per pixel (measuring size), from the input's flow
+    private float[] magnitude, boxed; // the flow's lengths and their box means (work size)
+    private final BoxMean box = new BoxMean();
     private int seen;
     private double stillIn, stillOut, movingIn, movingOut;
     private long frames, framesWithMotion;
 
-    /** One input frame's luminance at the measuring size, and its grey picture for the flow. */
+    /** One input frame's luminance at the measuring size. */
     private record Luma(long index, float[] y, int width, int height) {}
 
     public DropsLeftMeter(FrameSink output) {
@@ -163,10 +166,10 @@ public final class DropsLeftMeter implements FrameSink {
                 noDrops.data().put(new byte[flow.width() * flow.height()], 0, flow.width() * flow.height());
             }
             flow.compute(grey, previousGrey, noDrops);
-            float[] magnitude = flow.magnitudes(); // work size, pixels of the work size a frame
+            magnitude = flow.magnitudes(magnitude); // work size, pixels of the work size a frame
             grey.copyTo(previousGrey);
             float scale = (float) height / flow.height();
-            float[] boxed = boxMean(magnitude, flow.width(), flow.height(), MOTION_BOX / 2);
+            boxed = box.of(magnitude, flow.width(), flow.height(), MOTION_BOX / 2, boxed);
             for (int r = 0; r < height; r++) {
                 int wr = Math.min(flow.height() - 1, (int) ((long) r * flow.height() / height));
                 for (int c = 0; c < width; c++) {
@@ -174,28 +177,6 @@ public final class DropsLeftMeter implements FrameSink {
                 }
             }
         }
-    }
-
-    /** The mean of {@code v} over a (2r+1)² box around each pixel (clipped at the border), by a summed-area table. */
-    private static float[] boxMean(float[] v, int w, int h, int r) {
-        double[] sat = new double[(w + 1) * (h + 1)];
-        for (int y = 0; y < h; y++) {
-            double row = 0;
-            for (int x = 0; x < w; x++) {
-                row += v[y * w + x];
-                sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
-            }
-        }
-        float[] out = new float[w * h];
-        for (int y = 0; y < h; y++) {
-            int y0 = Math.max(0, y - r), y1 = Math.min(h, y + r + 1);
-            for (int x = 0; x < w; x++) {
-                int x0 = Math.max(0, x - r), x1 = Math.min(w, x + r + 1);
-                double sum = sat[y1 * (w + 1) + x1] - sat[y0 * (w + 1) + x1] - sat[y1 * (w + 1) + x0] + sat[y0 * (w + 1) + x0];
-                out[y * w + x] = (float) (sum / ((y1 - y0) * (x1 - x0)));
-            }
-        }
-        return out;
     }
 
     private void measure() {
