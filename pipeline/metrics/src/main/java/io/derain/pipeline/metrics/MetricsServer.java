@@ -38,8 +38,8 @@ public final class MetricsServer implements AutoCloseable {
     static final double CHANGES_PER_SECOND = 2;
     static final int CHANGE_BURST = 10;
 
-    private final RequestRate reads = new RequestRate(READS_PER_SECOND, READ_BURST);
-    private final RequestRate changes = new RequestRate(CHANGES_PER_SECOND, CHANGE_BURST);
+    private final RequestRate reads;
+    private final RequestRate changes;
     private final com.sun.net.httpserver.Filter limit = new com.sun.net.httpserver.Filter() {
         @Override
         public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
@@ -70,9 +70,11 @@ public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
     private final ProcessMetrics process = new ProcessMetrics();
 
-    private MetricsServer(HttpServer server, ExecutorService executor) {
+    private MetricsServer(HttpServer server, ExecutorService executor, RequestRate reads, RequestRate changes) {
         this.server = server;
         this.executor = executor;
+        this.reads = reads;
+        this.changes = changes;
     }
 
     /**
@@ -98,14 +100,25 @@ public final class MetricsServer implements AutoCloseable {
         return server;
     }
 
+    /** Loopback with the given rate limits: lets a test see a limit bite without flooding the machine. */
+    static MetricsServer startLimited(RequestRate reads, RequestRate changes) throws IOException {
+        MetricsServer server = open(InetAddress.getLoopbackAddress().getHostAddress(), 0, reads, changes);
+        server.process.bindTo(server.registry);
+        return server;
+    }
+
     private static MetricsServer open(String host, int port) throws IOException {
+        return open(host, port, new RequestRate(READS_PER_SECOND, READ_BURST), new RequestRate(CHANGES_PER_SECOND, CHANGE_BURST));
+    }
+
+    private static MetricsServer open(String host, int port, RequestRate reads, RequestRate changes) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 8);
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "derain-metrics");
             t.setDaemon(true);
             return t;
         });
-        MetricsServer metrics = new MetricsServer(server, executor);
+        MetricsServer metrics = new MetricsServer(server, executor, reads, changes);
         metrics.context("/metrics", metrics::scrape);
         metrics.probe("/healthz", () -> null); // the process answers; a command with a better signal replaces it
         server.setExecutor(executor);
