@@ -41,6 +41,10 @@ public final class AttentiveGenerator extends Module {
     private final Conv conv1, conv2, conv3, conv4, conv5, conv6;
     private final Conv[] diconv;
     private final Conv conv7, conv8, outframe1, deconv1, conv9, outframe2, deconv2, conv10, output;
+    /** The recurrent steps' features in int8 once {@link #quantizeFeatures} ran; null: in the weights' type. */
+    private Int8Features int8;
+    /** While {@link #quantizeFeatures} runs its calibration passes (fp32, ranges recorded). */
+    private boolean calibrating;
 
     public AttentiveGenerator(GeneratorConfig config) {
         Natives.ensureLoaded();
@@ -109,6 +113,43 @@ public final class AttentiveGenerator extends Module {
         return m;
     }
 
+    /**
+     * From now on runs the recurrent steps' feature extractor (det_conv0 and the residual blocks) on int8 kernels,
+     * activations quantized with the ranges observed while running {@code calibrationFrames} (N×3×H×W BGR in
+     * [0, 1], H and W multiples of 4) through the network in fp32. Call in inference mode with fp32 weights; the
+     * generator may be cast afterwards (the int8 part keeps copies). Inference only: training must not call it.
+     */
+    public void quantizeFeatures(List<Tensor> calibrationFrames) {
+        if (detConv0.weight().scalar_type().intern() != torch.ScalarType.Float) {
+            throw new IllegalStateException("quantize the features while the weights are fp32, not " + detConv0.weight().scalar_type());
+        }
+        if (calibrationFrames.isEmpty()) throw new IllegalArgumentException("no calibration frames");
+        releaseQuantized();
+        calibrating = true;
+        try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            int8 = new Int8Features(detConv0, residual);
+            for (Tensor frame : calibrationFrames) {
+                try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+                    forward(frame);
+                }
+            }
+        } finally {
+            calibrating = false;
+        }
+        int8.freeze();
+    }
+
+    /** Whether the recurrent features run in int8. */
+    public boolean featuresQuantized() {
+        return int8 != null;
+    }
+
+    /** Frees the int8 feature extractor, if any: later passes run in the weights' type. */
+    public void releaseQuantized() {
+        if (int8 != null) int8.close();
+        int8 = null;
+    }
+
     public GeneratorConfig config() {
         return config;
     }
@@ -159,15 +200,7 @@ public final class AttentiveGenerator extends Module {
         for (int step = 0; step < config.steps(); step++) {
             Tensor input = Activations.cat(image, attention);
             if (step == 0) attention.close(); // the initial map; the later ones are outputs
-            Tensor x = Activations.consumingConvRelu(detConv0, input);
-            for (Conv[] block : residual) {
-                Tensor y = Activations.convRelu(block[0], x);
-                y = Activations.consumingConvRelu(block[1], y);
-                y = act.consumingSum(y, x);
-                y.relu_();
-                x.close();
-                x = y;
-            }
+            Tensor x = features(input, act);
             state = state == null ? firstState(x, first, act) : nextState(x, state, inputGates, keepGates, act);
             attention = mask(state.hidden(), maskWeights);
             maps.add(attention);
@@ -178,6 +211,25 @@ public final class AttentiveGenerator extends Module {
         inputGates.close();
         keepGates.close();
         return maps;
+    }
+
+    /** det_conv0 and the residual blocks on a step's input (freed): in int8 once quantized. */
+    private Tensor features(Tensor input, Activations act) {
+        if (int8 != null) {
+            Tensor x = calibrating ? int8.observe(input) : int8.apply(input);
+            input.close();
+            return x;
+        }
+        Tensor x = Activations.consumingConvRelu(detConv0, input);
+        for (Conv[] block : residual) {
+            Tensor y = Activations.convRelu(block[0], x);
+            y = Activations.consumingConvRelu(block[1], y);
+            y = act.consumingSum(y, x);
+            y.relu_();
+            x.close();
+            x = y;
+        }
+        return x;
     }
 
     /** The LSTM's state after a step, full-resolution r-channel tensors the caller owns. */

@@ -2,6 +2,7 @@ package io.derain.models.restore;
 
 import io.derain.models.generator.AttentiveGenerator;
 import io.derain.models.generator.GeneratorOutput;
+import java.util.List;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -53,6 +54,25 @@ public final class GeneratorModel implements RestorationModel {
         return gate;
     }
 
+    /** Wide feature extractors gain from int8 (paper: 1.3× a pass on AVX-512 VNNI); lite's 8 channels do not. */
+    @Override
+    public boolean int8Helps() {
+        return generator.config().recurrentChannels() >= INT8_MIN_CHANNELS;
+    }
+
+    /** Recurrent channels from which int8 kernels beat bf16 (measured: 8 lose 5 %, 32 gain 30 %). */
+    static final int INT8_MIN_CHANNELS = 32;
+
+    @Override
+    public void quantize() {
+        List<Tensor> frames = CalibrationFrames.load();
+        try {
+            generator.quantizeFeatures(frames);
+        } finally {
+            for (Tensor f : frames) f.close();
+        }
+    }
+
     @Override
     public void to(Device device, torch.ScalarType dtype) {
         generator.to(device, dtype, false);
@@ -70,6 +90,7 @@ public final class GeneratorModel implements RestorationModel {
 
     @Override
     public void close() {
+        generator.releaseQuantized();
         generator.close();
     }
 }

@@ -34,6 +34,22 @@ public interface RestorationModel extends AutoCloseable {
     /** How the restoration is blended in by the attention map, as the weights were tuned for; the CLI can override it. */
     default GateSettings gate() { return GateSettings.WHOLE_OUTPUT; }
 
+    /**
+     * Whether int8 kernels speed this model up ({@link #quantize()}): only the attentive generator's feature
+     * extractor does, and only when it is wide (the paper's 32 channels; narrower ones run faster in bf16).
+     */
+    default boolean int8Helps() { return false; }
+
+    /**
+     * Runs what int8 kernels serve well on them from now on, calibrated on {@link CalibrationFrames}. Call
+     * before {@link #to} (the weights must still be fp32), in inference mode.
+     *
+     * @throws io.derain.models.SettingsException when the model has no int8 form
+     */
+    default void quantize() {
+        throw new io.derain.models.SettingsException("int8 precision: " + describe() + " has no int8 form (only the attentive generator has one)");
+    }
+
     /** Input height and width must be multiples of this. */
     default int sizeMultiple() { return 4; }
 

@@ -61,6 +61,11 @@ public final class CpuFeatures {
         return flags.contains(flag);
     }
 
+    /** Whether int8 dot products have hardware support that libtorch's quantized kernels use (VNNI, AMX). */
+    public boolean fastInt8() {
+        return flags.contains("avx512_vnni") || flags.contains("amx_int8") || flags.contains("avx_vnni");
+    }
+
     /** Whether bf16 arithmetic has hardware support that libtorch's CPU kernels use. */
     public boolean fastBf16() {
         return flags.contains("avx512_bf16") || flags.contains("amx_bf16");

@@ -56,8 +56,9 @@ public final class DerainOperator implements FrameOperator {
         this.model = model;
         this.device = device;
         CpuFeatures cpu = device.isCuda() ? null : CpuFeatures.host();
-        this.precisionReason = settings.precision() == Precision.AUTO ? Precision.reason(device.isCuda(), cpu) : null;
-        settings = settings.withPrecision(settings.precision().resolve(device.isCuda(), cpu));
+        boolean int8Helps = model.int8Helps();
+        this.precisionReason = settings.precision() == Precision.AUTO ? Precision.reason(device.isCuda(), cpu, int8Helps) : null;
+        settings = settings.withPrecision(settings.precision().resolve(device.isCuda(), cpu, int8Helps));
         this.settings = settings;
         this.inference = settings.inference();
         Scalar gain = null;
@@ -73,6 +74,10 @@ public final class DerainOperator implements FrameOperator {
             slots = new Slot[settings.pipelineDepthOn(device)];
             for (int i = 0; i < slots.length; i++) slots[i] = new Slot(new FrameTensors(device.isCuda()));
             cudaStreams = device.isCuda() ? new CudaStreams(device.device(), slots.length) : null;
+            if (settings.precision() == Precision.INT8) {
+                if (device.isCuda()) throw new SettingsException("int8 precision runs on CPUs; use fp16 on CUDA");
+                model.quantize(); // calibrated in fp32, before the cast below
+            }
             model.to(device.device(), settings.precision().scalarType()); // a full GPU fails here
         } catch (RuntimeException | Error e) {
             if (cudaStreams != null) cudaStreams.close();

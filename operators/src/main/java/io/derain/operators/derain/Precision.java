@@ -13,8 +13,15 @@ public enum Precision {
     /** IEEE half precision: for CUDA devices. */
     FP16(torch.ScalarType.Half),
     /**
-     * The hardware's native precision, chosen when the operator is built ({@link #resolve}): fp16 on CUDA, bf16 on
-     * a CPU with AVX-512 BF16 or AMX, fp32 elsewhere.
+     * int8 kernels for the attentive generator's recurrent feature extractor (weights per channel, activations
+     * calibrated on bundled frames), bf16 for the rest: for CPUs with int8 dot products and native bf16
+     * (AVX-512 VNNI and BF16, AMX). Pays off for wide networks (the paper's); narrow ones run faster in bf16.
+     */
+    INT8(torch.ScalarType.BFloat16),
+    /**
+     * The hardware's native precision, chosen when the operator is built ({@link #resolve}): fp16 on CUDA; on a
+     * CPU with AVX-512 BF16 or AMX, int8 for a model it helps when the CPU has int8 dot products too, else bf16;
+     * fp32 elsewhere.
      */
     AUTO(null);
 
@@ -30,17 +37,35 @@ public enum Precision {
         return scalarType;
     }
 
-    /** What runs: this, or for {@link #AUTO} the device's native precision. */
+    /** What runs for a model int8 does not help: this, or for {@link #AUTO} the device's native precision. */
     public Precision resolve(boolean cuda, CpuFeatures cpu) {
+        return resolve(cuda, cpu, false);
+    }
+
+    /**
+     * What runs: this, or for {@link #AUTO} the device's native precision; {@code int8Helps}: whether the model
+     * runs faster with int8 kernels (RestorationModel.int8Helps()).
+     */
+    public Precision resolve(boolean cuda, CpuFeatures cpu, boolean int8Helps) {
         if (this != AUTO) return this;
         if (cuda) return FP16;
-        return cpu.fastBf16() ? BF16 : FP32;
+        if (!cpu.fastBf16()) return FP32;
+        return int8Helps && cpu.fastInt8() ? INT8 : BF16;
     }
 
     /** Why {@link #AUTO} chose what it chose, for banners: "auto: AVX-512 BF16". */
     public static String reason(boolean cuda, CpuFeatures cpu) {
+        return reason(cuda, cpu, false);
+    }
+
+    /** As {@link #reason(boolean, CpuFeatures)} for a model that int8 helps or not. */
+    public static String reason(boolean cuda, CpuFeatures cpu, boolean int8Helps) {
         if (cuda) return "auto: CUDA";
-        if (cpu.fastBf16()) return "auto: " + (cpu.hasFlag("amx_bf16") ? "AMX" : "AVX-512 BF16");
+        if (cpu.fastBf16()) {
+            String bf16 = cpu.hasFlag("amx_bf16") ? "AMX" : "AVX-512 BF16";
+            if (int8Helps && cpu.fastInt8()) return "auto: " + bf16 + " and " + (cpu.hasFlag("amx_int8") ? "AMX int8" : "VNNI") + ", int8 feature extractor";
+            return "auto: " + bf16;
+        }
         return "auto: " + (cpu.known() ? "no native bf16 on this CPU" : "CPU features unknown");
     }
 
@@ -48,7 +73,7 @@ public enum Precision {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new SettingsException("precision: expected auto, fp32, bf16 or fp16, got '" + s + "'");
+            throw new SettingsException("precision: expected auto, fp32, bf16, int8 or fp16, got '" + s + "'");
         }
     }
 }

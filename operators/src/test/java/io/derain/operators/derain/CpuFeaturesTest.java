@@ -36,6 +36,32 @@ class CpuFeaturesTest {
         assertEquals(Precision.AUTO, Precision.parse("auto"));
     }
 
+    /**
+     * int8 only where it pays: a model it helps (the paper's width), a CPU with int8 dot products and native bf16
+     * for the rest. An AVX2-only CPU keeps fp32 even with AVX-VNNI; a narrow model keeps bf16.
+     */
+    @Test
+    void autoPicksInt8ForAWideModelOnACpuWithVnniAndBf16() {
+        CpuFeatures zen4 = CpuFeatures.of("flags : fpu avx2 avx512f avx512_bf16 avx512_vnni");
+        CpuFeatures sapphire = CpuFeatures.of("flags : fpu avx2 avx512f avx512_vnni amx_bf16 amx_int8 amx_tile");
+        CpuFeatures cooperBf16NoVnni = CpuFeatures.of("flags : fpu avx2 avx512f avx512_bf16");
+        CpuFeatures alderLake = CpuFeatures.of("flags : fpu avx2 avx_vnni");
+        assertTrue(zen4.fastInt8());
+        assertTrue(alderLake.fastInt8());
+        assertFalse(cooperBf16NoVnni.fastInt8());
+        assertEquals(Precision.INT8, Precision.AUTO.resolve(false, zen4, true));
+        assertEquals(Precision.INT8, Precision.AUTO.resolve(false, sapphire, true));
+        assertEquals(Precision.BF16, Precision.AUTO.resolve(false, zen4, false), "a narrow model stays bf16");
+        assertEquals(Precision.BF16, Precision.AUTO.resolve(false, cooperBf16NoVnni, true));
+        assertEquals(Precision.FP32, Precision.AUTO.resolve(false, alderLake, true), "no native bf16: fp32, as before");
+        assertEquals(Precision.FP16, Precision.AUTO.resolve(true, zen4, true));
+        assertEquals(Precision.BF16, Precision.BF16.resolve(false, zen4, true), "what was asked for stays");
+        assertEquals("auto: AVX-512 BF16 and VNNI, int8 feature extractor", Precision.reason(false, zen4, true));
+        assertEquals("auto: AMX and AMX int8, int8 feature extractor", Precision.reason(false, sapphire, true));
+        assertEquals("auto: AVX-512 BF16", Precision.reason(false, zen4, false));
+        assertEquals(Precision.INT8, Precision.parse("int8"));
+    }
+
     @Test
     void readsThisMachine() {
         CpuFeatures host = CpuFeatures.host();

@@ -27,9 +27,10 @@ final class ComputeOptions {
             description = "Largest frame accepted, width x height (default: ${DEFAULT-VALUE}, 3840x2160).")
     long maxPixels;
 
-    @Option(names = "--precision", paramLabel = "auto|fp32|bf16|fp16", defaultValue = "auto",
+    @Option(names = "--precision", paramLabel = "auto|fp32|bf16|int8|fp16", defaultValue = "auto",
             description = "Inference arithmetic: auto (default: the hardware's native one, bf16 on CPUs with AVX-512 BF16 "
-                    + "or AMX, fp16 on CUDA, fp32 elsewhere; the banner says which), fp32, bf16, fp16 (CUDA).")
+                    + "or AMX, int8 for wide models where the CPU also has VNNI, fp16 on CUDA, fp32 elsewhere; the banner says "
+                    + "which), fp32, bf16, int8 (the recurrent feature extractor on int8 kernels, the rest bf16), fp16 (CUDA).")
     String precision;
 
     @Option(names = "--work-size", paramLabel = "WxH",
@@ -87,7 +88,7 @@ final class ComputeOptions {
 
     /** A line to warn with when the settings will run much slower than the user likely expects; null if none. */
     static String slowSettingsWarning(DerainSettings settings, ComputeDevice device) {
-        if (settings.precision() != Precision.BF16 || device.isCuda()) return null;
+        if ((settings.precision() != Precision.BF16 && settings.precision() != Precision.INT8) || device.isCuda()) return null;
         CpuFeatures cpu = CpuFeatures.host();
         if (!cpu.known() || cpu.fastBf16()) return null;
         return "derain: warning: this CPU has neither AVX-512 BF16 nor AMX, so bf16 runs far slower than fp32 here; "

@@ -76,9 +76,9 @@ final class ModelBenchCommand implements Callable<Integer> {
                     + "run in a JVM of its own from the derain-peers module), with the rate ratio and how far the outputs differ.")
     String peer;
 
-    @Option(names = "--precision", paramLabel = "auto|fp32|bf16", defaultValue = "auto",
+    @Option(names = "--precision", paramLabel = "auto|fp32|bf16|int8", defaultValue = "auto",
             description = "derain's arithmetic (default: ${DEFAULT-VALUE}, the CPU's native one: bf16 with AVX-512 BF16 or AMX, "
-                    + "else fp32). The peers run fp32.")
+                    + "int8 for the paper's width where the CPU also has VNNI, else fp32). The peers run fp32.")
     String precision;
 
     @Option(names = "--profile", description = "Also one profiled pass: time per recurrent step and per autoencoder scale.")
@@ -100,7 +100,6 @@ final class ModelBenchCommand implements Callable<Integer> {
         Precision asked = Precision.parse(precision);
         if (asked == Precision.FP16) throw new SettingsException("--precision fp16 needs CUDA; bench-model times the CPU");
         CpuFeatures cpu = CpuFeatures.host();
-        Precision arithmetic = asked.resolve(false, cpu);
         if (threads > 0) ComputeDevice.setProcessCpuThreads(threads);
         ComputeDevice.select(ComputeDevice.Kind.CPU);
         int threadCount = torch.get_num_threads();
@@ -108,6 +107,7 @@ final class ModelBenchCommand implements Callable<Integer> {
         new Random(7).nextBytes(frame);
         Map<String, Object> r = new LinkedHashMap<>();
         try (GeneratorModel net = open()) {
+            Precision arithmetic = asked.resolve(false, cpu, net.int8Helps());
             r.put("model", net.describe());
             r.put("cpu", CpuFeatures.host().describe());
             r.put("threads", threadCount);
@@ -116,7 +116,7 @@ final class ModelBenchCommand implements Callable<Integer> {
             r.put("frames", frames);
             r.put("allocator", ProcessMemory.allocator());
             r.put("precision", arithmetic.name().toLowerCase(Locale.ROOT)
-                    + (asked == Precision.AUTO ? " (" + Precision.reason(false, cpu) + ")" : ""));
+                    + (asked == Precision.AUTO ? " (" + Precision.reason(false, cpu, net.int8Helps()) + ")" : ""));
             EagerReference.Result eagerRun = null;
             if (eager) {
                 Path dir = Files.createTempDirectory("derain-bench-model");
@@ -134,6 +134,11 @@ final class ModelBenchCommand implements Callable<Integer> {
                     ortRun = OnnxRuntimePeer.run(net.generator(), frame, width, height, threadCount, frames, dir, EAGER_TIMEOUT_SECONDS);
                 } finally {
                     TempDirectory.delete(dir);
+                }
+            }
+            if (arithmetic == Precision.INT8) {
+                try (InferenceMode calibration = new InferenceMode()) {
+                    net.quantize(); // in fp32, before the cast
                 }
             }
             net.to(new Device(torch.DeviceType.CPU), arithmetic.scalarType());
