@@ -35,8 +35,8 @@ public interface RestorationModel extends AutoCloseable {
     default GateSettings gate() { return GateSettings.WHOLE_OUTPUT; }
 
     /**
-     * Whether int8 kernels speed this model up ({@link #quantize()}): only the attentive generator's feature
-     * extractor does, and only when it is wide (the paper's 32 channels; narrower ones run faster in bf16).
+     * Whether int8 kernels speed this model up ({@link #quantize()}): the attentive generator's feature extractor
+     * does; a TorchScript model has no int8 form here.
      */
     default boolean int8Helps() { return false; }
 

@@ -15,7 +15,7 @@ public enum Precision {
     /**
      * int8 kernels for the attentive generator's recurrent feature extractor (weights per channel, activations
      * calibrated on bundled frames), bf16 for the rest: for CPUs with int8 dot products and native bf16
-     * (AVX-512 VNNI and BF16, AMX). Pays off for wide networks (the paper's); narrow ones run faster in bf16.
+     * (AVX-512 VNNI and BF16, AMX).
      */
     INT8(torch.ScalarType.BFloat16),
     /**

@@ -29,7 +29,7 @@ final class ComputeOptions {
 
     @Option(names = "--precision", paramLabel = "auto|fp32|bf16|int8|fp16", defaultValue = "auto",
             description = "Inference arithmetic: auto (default: the hardware's native one, bf16 on CPUs with AVX-512 BF16 "
-                    + "or AMX, int8 for wide models where the CPU also has VNNI, fp16 on CUDA, fp32 elsewhere; the banner says "
+                    + "or AMX, int8 where the CPU also has VNNI and the model is the attentive generator, fp16 on CUDA, fp32 elsewhere; the banner says "
                     + "which), fp32, bf16, int8 (the recurrent feature extractor on int8 kernels, the rest bf16), fp16 (CUDA).")
     String precision;
 

@@ -78,7 +78,7 @@ final class ModelBenchCommand implements Callable<Integer> {
 
     @Option(names = "--precision", paramLabel = "auto|fp32|bf16|int8", defaultValue = "auto",
             description = "derain's arithmetic (default: ${DEFAULT-VALUE}, the CPU's native one: bf16 with AVX-512 BF16 or AMX, "
-                    + "int8 for the paper's width where the CPU also has VNNI, else fp32). The peers run fp32.")
+                    + "int8 where the CPU also has VNNI, else fp32). The peers run fp32.")
     String precision;
 
     @Option(names = "--profile", description = "Also one profiled pass: time per recurrent step and per autoencoder scale.")

@@ -27,7 +27,7 @@ import java.util.Set;
  * model: lite          # a bundled model or a weights file
  * batch: 8             # frames of different cameras inferred together
  * max-wait: 100ms      # how long a partial batch waits
- * precision: auto      # optional: auto (the hardware's native), fp32, bf16 or fp16 (CUDA)
+ * precision: auto      # optional: auto (the hardware's native), fp32, bf16, int8 or fp16 (CUDA)
  * cameras:
  *   - id: cam1
  *     input: rtsp://127.0.0.1:8554/cam1
