@@ -41,10 +41,13 @@ public final class AttentiveGenerator extends Module {
     private final Conv conv1, conv2, conv3, conv4, conv5, conv6;
     private final Conv[] diconv;
     private final Conv conv7, conv8, outframe1, deconv1, conv9, outframe2, deconv2, conv10, output;
-    /** The recurrent steps' features in int8 once {@link #quantizeFeatures} ran; null: in the weights' type. */
-    private Int8Features int8;
-    /** While {@link #quantizeFeatures} runs its calibration passes (fp32, ranges recorded). */
-    private boolean calibrating;
+    /**
+     * The recurrent steps' features in int8 once {@link #quantizeFeatures} ran; null: in the weights' type. Changed
+     * only between passes (quantizing or releasing during a forward pass on another thread is not supported).
+     */
+    private volatile Int8Features int8;
+    /** The extractor being calibrated while {@link #quantizeFeatures} runs its fp32 passes; null otherwise. */
+    private volatile Int8Features calibrating;
 
     public AttentiveGenerator(GeneratorConfig config) {
         Natives.ensureLoaded();
@@ -124,19 +127,30 @@ public final class AttentiveGenerator extends Module {
             throw new IllegalStateException("quantize the features while the weights are fp32, not " + detConv0.weight().scalar_type());
         }
         if (calibrationFrames.isEmpty()) throw new IllegalArgumentException("no calibration frames");
-        releaseQuantized();
-        calibrating = true;
-        try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
-            int8 = new Int8Features(detConv0, residual);
-            for (Tensor frame : calibrationFrames) {
-                try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
-                    forward(frame);
-                }
-            }
-        } finally {
-            calibrating = false;
+        if (org.bytedeco.javacpp.PointerScope.getInnerScope() != null) {
+            // Its packed weights must outlive the caller's scope, whose close would free them.
+            throw new IllegalStateException("quantize the features outside any PointerScope");
         }
-        int8.freeze();
+        releaseQuantized();
+        Int8Features q;
+        try (org.bytedeco.pytorch.NoGradGuard noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            q = new Int8Features(detConv0, residual);
+            try {
+                calibrating = q;
+                for (Tensor frame : calibrationFrames) {
+                    try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+                        forward(frame);
+                    }
+                }
+                if (!q.freeze()) throw new IllegalStateException("the calibration passes observed nothing");
+            } catch (RuntimeException | Error e) {
+                q.close();
+                throw e;
+            } finally {
+                calibrating = null;
+            }
+        }
+        int8 = q;
     }
 
     /** Whether the recurrent features run in int8. */
@@ -146,8 +160,9 @@ public final class AttentiveGenerator extends Module {
 
     /** Frees the int8 feature extractor, if any: later passes run in the weights' type. */
     public void releaseQuantized() {
-        if (int8 != null) int8.close();
+        Int8Features q = int8;
         int8 = null;
+        if (q != null) q.close();
     }
 
     public GeneratorConfig config() {
@@ -215,8 +230,9 @@ public final class AttentiveGenerator extends Module {
 
     /** det_conv0 and the residual blocks on a step's input (freed): in int8 once quantized. */
     private Tensor features(Tensor input, Activations act) {
-        if (int8 != null) {
-            Tensor x = calibrating ? int8.observe(input) : int8.apply(input);
+        Int8Features observing = calibrating, quantized = int8;
+        if (observing != null || quantized != null) {
+            Tensor x = observing != null ? observing.observe(input) : quantized.apply(input);
             input.close();
             return x;
         }

@@ -22,10 +22,12 @@ final class Int8Features implements AutoCloseable {
     private final QuantizedKernels kernels = new QuantizedKernels();
     private final Layer first;
     private final Layer[][] blocks;
-    /** Observed [min, max] per point while calibrating; then the quantization of each point. */
+    /** Observed [min, max] per point while calibrating. */
     private final Map<String, double[]> observed = new HashMap<>();
-    private final Map<String, Quantization> ranges = new HashMap<>();
     private final String[][] blockPoints;
+    /** Each point's quantization once calibrated ({@link #freeze}): the input, det_conv0, and per block a, b, sum. */
+    private QuantizedPoint input, conv0;
+    private QuantizedPoint[][] blockOut;
 
     /** One convolution: fp32 weights for calibration, packed int8 ones for inference. */
     private final class Layer implements AutoCloseable {
@@ -50,13 +52,22 @@ final class Int8Features implements AutoCloseable {
     }
 
     Int8Features(Conv detConv0, Conv[][] residual) {
-        first = new Layer(detConv0);
-        blocks = new Layer[residual.length][];
+        blocks = new Layer[residual.length][2];
         blockPoints = new String[residual.length][];
-        for (int k = 0; k < residual.length; k++) {
-            blocks[k] = new Layer[] {new Layer(residual[k][0]), new Layer(residual[k][1])};
-            blockPoints[k] = new String[] {"block" + k + ".0", "block" + k + ".1", "block" + k + ".sum"};
+        Layer head = null;
+        try {
+            head = new Layer(detConv0);
+            for (int k = 0; k < residual.length; k++) {
+                blocks[k][0] = new Layer(residual[k][0]);
+                blocks[k][1] = new Layer(residual[k][1]);
+                blockPoints[k] = new String[] {"block" + k + ".0", "block" + k + ".1", "block" + k + ".sum"};
+            }
+        } catch (RuntimeException | Error e) { // the layers packed so far are ours to free
+            if (head != null) head.close();
+            for (Layer[] b : blocks) for (Layer l : b) if (l != null) l.close();
+            throw e;
         }
+        first = head;
     }
 
     /**
@@ -71,8 +82,8 @@ final class Int8Features implements AutoCloseable {
     }
 
     /** The features of {@code input} in fp32, recording every point's range (a calibration pass). */
-    Tensor observe(Tensor input) {
-        Tensor in = input.to(torch.ScalarType.Float);
+    Tensor observe(Tensor frameInput) {
+        Tensor in = frameInput.to(torch.ScalarType.Float);
         record("input", in);
         Tensor x = record("conv0", convRelu(first, in));
         in.close();
@@ -85,58 +96,67 @@ final class Int8Features implements AutoCloseable {
             x.close();
             x = z;
         }
-        Tensor typed = x.to(input.scalar_type().intern());
+        Tensor typed = x.to(frameInput.scalar_type().intern());
         x.close();
         return typed;
     }
 
     /** Fixes each point's quantization from the ranges observed so far; false if nothing was observed. */
     boolean freeze() {
-        ranges.clear();
-        observed.forEach((point, r) -> ranges.put(point, Quantization.covering(r[0], r[1])));
-        return !ranges.isEmpty();
+        if (observed.isEmpty()) return false;
+        closePoints();
+        input = point("input");
+        conv0 = point("conv0");
+        blockOut = new QuantizedPoint[blocks.length][];
+        for (int k = 0; k < blocks.length; k++) {
+            blockOut[k] = new QuantizedPoint[] {point(blockPoints[k][0]), point(blockPoints[k][1]), point(blockPoints[k][2])};
+        }
+        return true;
+    }
+
+    private QuantizedPoint point(String name) {
+        double[] range = observed.get(name);
+        return new QuantizedPoint(Quantization.covering(range[0], range[1]));
     }
 
     /** The features of {@code input} (N×4×H×W, any float type) through the int8 kernels, in the input's type, NCHW. */
-    Tensor apply(Tensor input) {
-        Quantization in = ranges.get("input");
-        Tensor f = input.to(torch.ScalarType.Float);
+    Tensor apply(Tensor frameInput) {
+        if (input == null) throw new IllegalStateException("int8 features used before calibration");
+        Tensor f = frameInput.to(torch.ScalarType.Float);
+        Quantization in = input.quantization;
         Tensor q = torch.quantize_per_tensor(f, in.scale(), in.zeroPoint(), torch.ScalarType.QUInt8);
         f.close();
         Tensor x = q.contiguous(torch.MemoryFormat.ChannelsLast); // the kernels' native layout
         q.close();
-        Tensor y0 = kernels.conv(x, first.packed, ranges.get("conv0"), true);
+        Tensor y0 = kernels.conv(x, first.packed, conv0, true);
         x.close();
         x = y0;
+        QuantizedPoint last = conv0;
         for (int k = 0; k < blocks.length; k++) {
-            Tensor y = kernels.conv(x, blocks[k][0].packed, ranges.get(blockPoints[k][0]), true);
-            Tensor z = kernels.conv(y, blocks[k][1].packed, ranges.get(blockPoints[k][1]), true);
+            Tensor y = kernels.conv(x, blocks[k][0].packed, blockOut[k][0], true);
+            Tensor z = kernels.conv(y, blocks[k][1].packed, blockOut[k][1], true);
             y.close();
-            Tensor sum = kernels.addRelu(z, x, ranges.get(blockPoints[k][2]));
+            Tensor sum = kernels.addRelu(z, x, blockOut[k][2]);
             Activations.free(z, x);
             x = sum;
+            last = blockOut[k][2];
         }
-        return leave(x, input.scalar_type().intern());
+        return leave(x, last, frameInput.scalar_type().intern());
     }
 
     /**
      * Back to floating point, NCHW, in {@code type}. From the 8-bit integers rather than through dequantize(),
      * whose channels-last path ran 4 to 8 times slower here.
      */
-    private static Tensor leave(Tensor q, torch.ScalarType type) {
-        double scale = q.q_scale();
-        long zero = q.q_zero_point();
+    private static Tensor leave(Tensor q, QuantizedPoint point, torch.ScalarType type) {
         Tensor ints = q.int_repr();
         q.close();
         Tensor nchw = ints.contiguous(); // uint8: a quarter of the bytes to transpose
         ints.close();
         Tensor f = nchw.to(type);
         nchw.close();
-        try (org.bytedeco.pytorch.Scalar z = new org.bytedeco.pytorch.Scalar(zero);
-             org.bytedeco.pytorch.Scalar s = new org.bytedeco.pytorch.Scalar(scale)) {
-            if (zero != 0) f.sub_(z);
-            f.mul_(s);
-        }
+        if (point.quantization.zeroPoint() != 0) f.sub_(point.zeroScalar);
+        f.mul_(point.scaleScalar);
         return f;
     }
 
@@ -152,8 +172,17 @@ final class Int8Features implements AutoCloseable {
         return x;
     }
 
+    private void closePoints() {
+        if (input != null) input.close();
+        if (conv0 != null) conv0.close();
+        if (blockOut != null) for (QuantizedPoint[] b : blockOut) for (QuantizedPoint p : b) p.close();
+        input = conv0 = null;
+        blockOut = null;
+    }
+
     @Override
     public void close() {
+        closePoints();
         first.close();
         for (Layer[] b : blocks) for (Layer l : b) l.close();
     }

@@ -31,37 +31,32 @@ final class QuantizedKernels {
 
     /** A 3×3 (or any) convolution's weights (per output channel int8) and fp32 bias, packed for the kernels. */
     IValue pack(Tensor weight, Tensor bias, int padding, int dilation) {
-        Tensor perChannelMax = weight.abs().amax(new long[] {1, 2, 3}, false).clamp_min(new org.bytedeco.pytorch.Scalar(1e-8));
-        Tensor scales = perChannelMax.div(new org.bytedeco.pytorch.Scalar(127.0)).to(torch.ScalarType.Double);
-        Tensor zeros = torch.zeros(weight.size(0)).to(torch.ScalarType.Long);
-        Tensor q = torch.quantize_per_channel(weight.contiguous(), scales, zeros, 0, torch.ScalarType.QInt8);
-        IValue packed;
-        try (IValue w = new IValue(q); IValue b = new IValue(bias); IValue stride = ints(1, 1); IValue pad = ints(padding, padding);
-             IValue dil = ints(dilation, dilation); IValue groups = new IValue(1L);
-             IValueVector stack = new IValueVector(w, b, stride, pad, dil, groups)) {
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            Tensor perChannelMax = weight.abs().amax(new long[] {1, 2, 3}, false).clamp_min(new org.bytedeco.pytorch.Scalar(1e-8));
+            Tensor scales = perChannelMax.div(new org.bytedeco.pytorch.Scalar(127.0)).to(torch.ScalarType.Double);
+            Tensor zeros = torch.zeros(weight.size(0)).to(torch.ScalarType.Long);
+            Tensor q = torch.quantize_per_channel(weight.contiguous(), scales, zeros, 0, torch.ScalarType.QInt8);
+            IValueVector stack = new IValueVector(new IValue(q), new IValue(bias), ints(1, 1), ints(padding, padding),
+                    ints(dilation, dilation), new IValue(1L));
             prepack.callBoxed(stack);
-            packed = new IValue(stack.get(0)); // a copy: get() points into the stack
+            IValue packed = new IValue(stack.get(0)); // a copy: get() points into the stack
+            packed.retainReference(); // outlives the scope; everything else made here is freed with it
+            return packed;
         }
-        perChannelMax.close();
-        scales.close();
-        zeros.close();
-        q.close();
-        return packed;
     }
 
     /** The convolution of a quantized input, requantized to {@code out}; ReLU fused if asked. */
-    Tensor conv(Tensor qx, IValue packed, Quantization out, boolean relu) {
-        // Every IValue wrapper is closed at once: one that holds a tensor keeps its memory alive until collected.
-        try (IValue x = new IValue(qx); IValue scale = new IValue(out.scale()); IValue zero = new IValue(out.zeroPoint())) {
-            return call(relu ? convRelu : conv, x, packed, scale, zero);
+    Tensor conv(Tensor qx, IValue packed, QuantizedPoint out, boolean relu) {
+        // The tensor's wrapper is closed at once: an IValue holding a tensor keeps its memory alive until collected.
+        try (IValue x = new IValue(qx)) {
+            return call(relu ? convRelu : conv, x, packed, out.scale, out.zeroPoint);
         }
     }
 
     /** relu(a + b) of two quantized tensors, requantized to {@code out}. */
-    Tensor addRelu(Tensor qa, Tensor qb, Quantization out) {
-        try (IValue a = new IValue(qa); IValue b = new IValue(qb); IValue scale = new IValue(out.scale());
-             IValue zero = new IValue(out.zeroPoint())) {
-            return call(addRelu, a, b, scale, zero);
+    Tensor addRelu(Tensor qa, Tensor qb, QuantizedPoint out) {
+        try (IValue a = new IValue(qa); IValue b = new IValue(qb)) {
+            return call(addRelu, a, b, out.scale, out.zeroPoint);
         }
     }
 

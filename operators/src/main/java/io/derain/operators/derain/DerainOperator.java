@@ -76,6 +76,7 @@ public final class DerainOperator implements FrameOperator {
             cudaStreams = device.isCuda() ? new CudaStreams(device.device(), slots.length) : null;
             if (settings.precision() == Precision.INT8) {
                 if (device.isCuda()) throw new SettingsException("int8 precision runs on CPUs; use fp16 on CUDA");
+                Precision.requireInt8(cpu);
                 model.quantize(); // calibrated in fp32, before the cast below
             }
             model.to(device.device(), settings.precision().scalarType()); // a full GPU fails here

@@ -69,6 +69,17 @@ public enum Precision {
         return "auto: " + (cpu.known() ? "no native bf16 on this CPU" : "CPU features unknown");
     }
 
+    /**
+     * Refuses int8 on a CPU without int8 dot products: there libtorch's kernels multiply in saturating 16-bit
+     * pairs, which full-range activations overflow (and they are slower than fp32 anyway).
+     */
+    public static void requireInt8(CpuFeatures cpu) {
+        if (!cpu.fastInt8()) {
+            throw new SettingsException("int8 precision needs int8 dot products (AVX-512 VNNI, AVX-VNNI or AMX), which "
+                    + cpu.describe() + " lacks; use fp32" + (cpu.fastBf16() ? " or bf16" : ""));
+        }
+    }
+
     public static Precision parse(String s) {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));

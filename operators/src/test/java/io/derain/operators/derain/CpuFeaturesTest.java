@@ -37,8 +37,9 @@ class CpuFeaturesTest {
     }
 
     /**
-     * int8 only where it pays: a model it helps (the paper's width), a CPU with int8 dot products and native bf16
-     * for the rest. An AVX2-only CPU keeps fp32 even with AVX-VNNI; a narrow model keeps bf16.
+     * int8 only where it pays: a model it helps (the attentive generator), a CPU with int8 dot products and native
+     * bf16 for the rest. An AVX2-only CPU keeps fp32 even with AVX-VNNI; a model without an int8 form keeps bf16;
+     * asking for int8 where the CPU has no int8 dot products is refused.
      */
     @Test
     void autoPicksInt8ForAWideModelOnACpuWithVnniAndBf16() {
@@ -51,7 +52,7 @@ class CpuFeaturesTest {
         assertFalse(cooperBf16NoVnni.fastInt8());
         assertEquals(Precision.INT8, Precision.AUTO.resolve(false, zen4, true));
         assertEquals(Precision.INT8, Precision.AUTO.resolve(false, sapphire, true));
-        assertEquals(Precision.BF16, Precision.AUTO.resolve(false, zen4, false), "a narrow model stays bf16");
+        assertEquals(Precision.BF16, Precision.AUTO.resolve(false, zen4, false), "a model without an int8 form stays bf16");
         assertEquals(Precision.BF16, Precision.AUTO.resolve(false, cooperBf16NoVnni, true));
         assertEquals(Precision.FP32, Precision.AUTO.resolve(false, alderLake, true), "no native bf16: fp32, as before");
         assertEquals(Precision.FP16, Precision.AUTO.resolve(true, zen4, true));
@@ -60,6 +61,10 @@ class CpuFeaturesTest {
         assertEquals("auto: AMX and AMX int8, int8 feature extractor", Precision.reason(false, sapphire, true));
         assertEquals("auto: AVX-512 BF16", Precision.reason(false, zen4, false));
         assertEquals(Precision.INT8, Precision.parse("int8"));
+        Precision.requireInt8(zen4);
+        io.derain.models.SettingsException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                io.derain.models.SettingsException.class, () -> Precision.requireInt8(cooperBf16NoVnni));
+        assertTrue(refused.getMessage().contains("use fp32 or bf16"), refused.getMessage());
     }
 
     @Test

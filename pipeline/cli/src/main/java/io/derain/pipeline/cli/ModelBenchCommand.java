@@ -137,6 +137,7 @@ final class ModelBenchCommand implements Callable<Integer> {
                 }
             }
             if (arithmetic == Precision.INT8) {
+                Precision.requireInt8(cpu);
                 try (InferenceMode calibration = new InferenceMode()) {
                     net.quantize(); // in fp32, before the cast
                 }
