@@ -61,9 +61,12 @@ public final class CpuFeatures {
         return flags.contains(flag);
     }
 
-    /** Whether int8 dot products have hardware support that libtorch's quantized kernels use (VNNI, AMX). */
+    /**
+     * Whether int8 dot products have hardware support that libtorch's quantized kernels use: AVX-512 VNNI or AMX.
+     * AVX-VNNI (the 256-bit form) is left out: FBGEMM's AVX2 kernels multiply in saturating 16-bit pairs.
+     */
     public boolean fastInt8() {
-        return flags.contains("avx512_vnni") || flags.contains("amx_int8") || flags.contains("avx_vnni");
+        return flags.contains("avx512_vnni") || flags.contains("amx_int8");
     }
 
     /** Whether bf16 arithmetic has hardware support that libtorch's CPU kernels use. */

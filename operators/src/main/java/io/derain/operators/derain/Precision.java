@@ -75,7 +75,7 @@ public enum Precision {
      */
     public static void requireInt8(CpuFeatures cpu) {
         if (!cpu.fastInt8()) {
-            throw new SettingsException("int8 precision needs int8 dot products (AVX-512 VNNI, AVX-VNNI or AMX), which "
+            throw new SettingsException("int8 precision needs int8 dot products (AVX-512 VNNI or AMX), which "
                     + cpu.describe() + " lacks; use fp32" + (cpu.fastBf16() ? " or bf16" : ""));
         }
     }
