@@ -137,9 +137,9 @@ public final class AttentiveGenerator extends Module {
             q = new Int8Features(detConv0, residual);
             try {
                 calibrating = q;
-                for (Tensor frame : calibrationFrames) {
+                for (Tensor frame : calibrationFrames) { // the recurrent part only: the autoencoder has no int8 points
                     try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
-                        forward(frame);
+                        attentiveRecurrent(frame.contiguous(), Activations.forCurrentMode(null));
                     }
                 }
                 if (!q.freeze()) throw new IllegalStateException("the calibration passes observed nothing");

@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -13,12 +12,10 @@ import org.bytedeco.pytorch.global.torch;
  * activations per tensor with the ranges an fp32 calibration pass observed ({@link #observe}); the result
  * leaves as the step's own type, so the LSTM, the attention map and the autoencoder are untouched.
  *
- * <p>Owns fp32 copies of the weights and their packed forms: the generator may be cast afterwards. Used by one
- * forward pass at a time.
+ * <p>Owns the packed weights (and the bias copies they refer to): the generator may be cast afterwards. Used by
+ * one forward pass at a time.
  */
 final class Int8Features implements AutoCloseable {
-    private static final long[] UNIT = {1, 1};
-
     private final QuantizedKernels kernels = new QuantizedKernels();
     private final Layer first;
     private final Layer[][] blocks;
@@ -29,24 +26,27 @@ final class Int8Features implements AutoCloseable {
     private QuantizedPoint input, conv0;
     private QuantizedPoint[][] blockOut;
 
-    /** One convolution: fp32 weights for calibration, packed int8 ones for inference. */
+    /** One convolution: the generator's (fp32 while calibrating) and its packed int8 form for inference. */
     private final class Layer implements AutoCloseable {
-        final Tensor weight;
+        final Conv conv;
+        /** The packed kernels keep a reference to their bias: a copy of its own, untouched by a later cast. */
         final Tensor bias;
-        final TensorOptional biasOptional;
         final IValue packed;
 
         Layer(Conv conv) {
-            this.weight = ownCopy(conv.weight());
+            this.conv = conv;
             this.bias = ownCopy(conv.bias().get());
-            this.biasOptional = new TensorOptional(bias);
-            this.packed = kernels.pack(weight, bias, 1, 1);
+            Tensor weight = ownCopy(conv.weight());
+            try {
+                this.packed = kernels.pack(weight, bias);
+            } finally {
+                weight.close(); // packed as int8 copies
+            }
         }
 
         @Override
         public void close() {
-            Activations.free(weight, bias);
-            biasOptional.close();
+            bias.close();
             packed.close();
         }
     }
@@ -81,15 +81,18 @@ final class Int8Features implements AutoCloseable {
         return copy;
     }
 
-    /** The features of {@code input} in fp32, recording every point's range (a calibration pass). */
+    /**
+     * The features of {@code frameInput} in fp32 through the generator's own layers (its weights still fp32),
+     * recording every point's range: a calibration pass.
+     */
     Tensor observe(Tensor frameInput) {
         Tensor in = frameInput.to(torch.ScalarType.Float);
         record("input", in);
-        Tensor x = record("conv0", convRelu(first, in));
+        Tensor x = record("conv0", Activations.convRelu(first.conv, in));
         in.close();
         for (int k = 0; k < blocks.length; k++) {
-            Tensor y = record(blockPoints[k][0], convRelu(blocks[k][0], x));
-            Tensor z = record(blockPoints[k][1], convRelu(blocks[k][1], y));
+            Tensor y = record(blockPoints[k][0], Activations.convRelu(blocks[k][0].conv, x));
+            Tensor z = record(blockPoints[k][1], Activations.convRelu(blocks[k][1].conv, y));
             y.close();
             z.add_(x).relu_();
             record(blockPoints[k][2], z);
@@ -158,12 +161,6 @@ final class Int8Features implements AutoCloseable {
         if (point.quantization.zeroPoint() != 0) f.sub_(point.zeroScalar);
         f.mul_(point.scaleScalar);
         return f;
-    }
-
-    private static Tensor convRelu(Layer layer, Tensor x) {
-        Tensor y = torch.conv2d(x, layer.weight, layer.biasOptional, UNIT, UNIT, UNIT, 1);
-        y.relu_();
-        return y;
     }
 
     private Tensor record(String point, Tensor x) {

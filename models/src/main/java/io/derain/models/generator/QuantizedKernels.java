@@ -29,15 +29,19 @@ final class QuantizedKernels {
         addRelu = d.findSchemaOrThrow("quantized::add_relu", "");
     }
 
-    /** A 3×3 (or any) convolution's weights (per output channel int8) and fp32 bias, packed for the kernels. */
-    IValue pack(Tensor weight, Tensor bias, int padding, int dilation) {
+    /**
+     * A stride-1, same-size convolution's weights (per output channel int8) and fp32 bias, packed for the kernels;
+     * the packed form refers to {@code bias}, which must outlive it.
+     */
+    IValue pack(Tensor weight, Tensor bias) {
+        long padding = weight.size(2) / 2;
         try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
             Tensor perChannelMax = weight.abs().amax(new long[] {1, 2, 3}, false).clamp_min(new org.bytedeco.pytorch.Scalar(1e-8));
             Tensor scales = perChannelMax.div(new org.bytedeco.pytorch.Scalar(127.0)).to(torch.ScalarType.Double);
             Tensor zeros = torch.zeros(weight.size(0)).to(torch.ScalarType.Long);
             Tensor q = torch.quantize_per_channel(weight.contiguous(), scales, zeros, 0, torch.ScalarType.QInt8);
             IValueVector stack = new IValueVector(new IValue(q), new IValue(bias), ints(1, 1), ints(padding, padding),
-                    ints(dilation, dilation), new IValue(1L));
+                    ints(1, 1), new IValue(1L));
             prepack.callBoxed(stack);
             IValue packed = new IValue(stack.get(0)); // a copy: get() points into the stack
             packed.retainReference(); // outlives the scope; everything else made here is freed with it

@@ -74,12 +74,7 @@ public final class DerainOperator implements FrameOperator {
             slots = new Slot[settings.pipelineDepthOn(device)];
             for (int i = 0; i < slots.length; i++) slots[i] = new Slot(new FrameTensors(device.isCuda()));
             cudaStreams = device.isCuda() ? new CudaStreams(device.device(), slots.length) : null;
-            if (settings.precision() == Precision.INT8) {
-                if (device.isCuda()) throw new SettingsException("int8 precision runs on CPUs; use fp16 on CUDA");
-                Precision.requireInt8(cpu);
-                model.quantize(); // calibrated in fp32, before the cast below
-            }
-            model.to(device.device(), settings.precision().scalarType()); // a full GPU fails here
+            settings.precision().applyTo(model, device.device(), device.isCuda(), cpu); // a full GPU fails here
         } catch (RuntimeException | Error e) {
             if (cudaStreams != null) cudaStreams.close();
             if (slots != null) for (Slot slot : slots) if (slot != null) slot.host.close();

@@ -1,7 +1,9 @@
 package io.derain.operators.derain;
 
 import io.derain.models.SettingsException;
+import io.derain.models.restore.RestorationModel;
 import java.util.Locale;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch;
 
 /** Arithmetic the model runs in. Frames are always exchanged as 8-bit; only inference changes. */
@@ -37,11 +39,6 @@ public enum Precision {
         return scalarType;
     }
 
-    /** What runs for a model int8 does not help: this, or for {@link #AUTO} the device's native precision. */
-    public Precision resolve(boolean cuda, CpuFeatures cpu) {
-        return resolve(cuda, cpu, false);
-    }
-
     /**
      * What runs: this, or for {@link #AUTO} the device's native precision; {@code int8Helps}: whether the model
      * runs faster with int8 kernels (RestorationModel.int8Helps()).
@@ -54,11 +51,6 @@ public enum Precision {
     }
 
     /** Why {@link #AUTO} chose what it chose, for banners: "auto: AVX-512 BF16". */
-    public static String reason(boolean cuda, CpuFeatures cpu) {
-        return reason(cuda, cpu, false);
-    }
-
-    /** As {@link #reason(boolean, CpuFeatures)} for a model that int8 helps or not. */
     public static String reason(boolean cuda, CpuFeatures cpu, boolean int8Helps) {
         if (cuda) return "auto: CUDA";
         if (cpu.fastBf16()) {
@@ -78,6 +70,19 @@ public enum Precision {
             throw new SettingsException("int8 precision needs int8 dot products (AVX-512 VNNI or AMX), which "
                     + cpu.describe() + " lacks; use fp32" + (cpu.fastBf16() ? " or bf16" : ""));
         }
+    }
+
+    /**
+     * Puts {@code model} in this (resolved) precision on {@code device}: for {@link #INT8} its int8 part is
+     * calibrated and packed first (that needs the fp32 weights), then the weights are cast to {@link #scalarType()}.
+     */
+    public void applyTo(RestorationModel model, Device device, boolean cuda, CpuFeatures cpu) {
+        if (this == INT8) {
+            if (cuda) throw new SettingsException("int8 precision runs on CPUs; use fp16 on CUDA");
+            requireInt8(cpu);
+            model.quantize();
+        }
+        model.to(device, scalarType());
     }
 
     public static Precision parse(String s) {

@@ -24,15 +24,15 @@ class CpuFeaturesTest {
         CpuFeatures amx = CpuFeatures.of("flags : fpu avx2 avx512f amx_bf16 amx_tile");
         CpuFeatures avx2 = CpuFeatures.of("flags : fpu sse2 avx2 fma");
         CpuFeatures unknown = CpuFeatures.of("");
-        assertEquals(Precision.BF16, Precision.AUTO.resolve(false, avx512bf16));
-        assertEquals(Precision.BF16, Precision.AUTO.resolve(false, amx));
-        assertEquals(Precision.FP32, Precision.AUTO.resolve(false, avx2));
-        assertEquals(Precision.FP32, Precision.AUTO.resolve(false, unknown));
-        assertEquals(Precision.FP16, Precision.AUTO.resolve(true, avx2));
-        assertEquals(Precision.FP32, Precision.FP32.resolve(false, avx512bf16), "what was asked for stays");
-        assertEquals("auto: AVX-512 BF16", Precision.reason(false, avx512bf16));
-        assertEquals("auto: AMX", Precision.reason(false, amx));
-        assertEquals("auto: no native bf16 on this CPU", Precision.reason(false, avx2));
+        assertEquals(Precision.BF16, Precision.AUTO.resolve(false, avx512bf16, false));
+        assertEquals(Precision.BF16, Precision.AUTO.resolve(false, amx, false));
+        assertEquals(Precision.FP32, Precision.AUTO.resolve(false, avx2, false));
+        assertEquals(Precision.FP32, Precision.AUTO.resolve(false, unknown, false));
+        assertEquals(Precision.FP16, Precision.AUTO.resolve(true, avx2, false));
+        assertEquals(Precision.FP32, Precision.FP32.resolve(false, avx512bf16, false), "what was asked for stays");
+        assertEquals("auto: AVX-512 BF16", Precision.reason(false, avx512bf16, false));
+        assertEquals("auto: AMX", Precision.reason(false, amx, false));
+        assertEquals("auto: no native bf16 on this CPU", Precision.reason(false, avx2, false));
         assertEquals(Precision.AUTO, Precision.parse("auto"));
     }
 

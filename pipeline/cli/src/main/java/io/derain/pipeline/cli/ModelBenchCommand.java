@@ -136,13 +136,7 @@ final class ModelBenchCommand implements Callable<Integer> {
                     TempDirectory.delete(dir);
                 }
             }
-            if (arithmetic == Precision.INT8) {
-                Precision.requireInt8(cpu);
-                try (InferenceMode calibration = new InferenceMode()) {
-                    net.quantize(); // in fp32, before the cast
-                }
-            }
-            net.to(new Device(torch.DeviceType.CPU), arithmetic.scalarType());
+            arithmetic.applyTo(net, new Device(torch.DeviceType.CPU), false, cpu);
             try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
                 Tensor x = input(frame, width, height).to(arithmetic.scalarType());
                 net.restore(x); // warm-up: oneDNN primitives, allocator pools
