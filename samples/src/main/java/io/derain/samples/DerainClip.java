@@ -48,7 +48,7 @@ public final class DerainClip {
      * runs without model options). The caller closes it.
      */
     public static DerainOperator openBundledModel() {
-        return new DerainOperator(ModelCatalog.open("lite", null), ComputeDevice.select(ComputeDevice.Kind.AUTO),
+        return new DerainOperator(ModelCatalog.open(ModelCatalog.DEFAULT, null), ComputeDevice.select(ComputeDevice.Kind.AUTO),
                 DerainSettings.defaults());
     }
 }

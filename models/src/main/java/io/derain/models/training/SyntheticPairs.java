@@ -35,6 +35,7 @@ public final class SyntheticPairs implements SampleSource {
     private final double maxVeil;
     private double maxStreaks;
     private double smallestDropScale = 1;
+    private double dryShare;
     private final Map<RainStyle, DropRenderer> renderers = new EnumMap<>(RainStyle.class);
     private final OpticalRenderer optical;
     private DropRenders drops = DropRenders.HEURISTIC;
@@ -130,6 +131,15 @@ public final class SyntheticPairs implements SampleSource {
             // the pictures keep their own colours: the footage's look stays what the model sees most.
             SplittableRandom colours = new SplittableRandom(~sampleSeed);
             ByteBuffer clean = jitter == null || colours.nextBoolean() ? image.pixels() : jitter(image, colours);
+            if (dry(sampleSeed)) {
+                // No rain at all: the picture must come back as it is and the map stay empty.
+                int x = rng.nextInt(image.width() - crop + 1), y = rng.nextInt(image.height() - crop + 1);
+                boolean mirror = rng.nextBoolean();
+                cut(clean, image.width(), 3, x, y, crop, mirror, rainyCrops, i);
+                cut(clean, image.width(), 3, x, y, crop, mirror, cleanCrops, i);
+                for (int b = i * crop * crop, end = b + crop * crop; b < end; b++) maskCrops.put(b, (byte) 0);
+                continue;
+            }
             RainStyle style = rng.nextBoolean() ? RainStyle.LENS : RainStyle.WINDSHIELD;
             // A stream of its own, so heuristic-only runs draw exactly what they drew before the optical renderer.
             SplittableRandom glassRng = new SplittableRandom(sampleSeed * 0x94D049BB133111EBL + 0x4F);
@@ -184,6 +194,22 @@ public final class SyntheticPairs implements SampleSource {
         optical.glass(glass.draw(rng));
         double k = Math.exp(Math.log(0.6) + (Math.log(2.0) - Math.log(0.6)) * rng.nextDouble());
         return s.withRadii(s.minRadius() * k, s.maxRadius() * k);
+    }
+
+    /**
+     * Above 0, this share of the samples gets no rain at all (no drops, veil or streaks): the rainy crop is the
+     * clean one and the attention target empty. Dry days are most days, and a model that never saw a dry frame
+     * "restores" foliage, bright windows and night lights it takes for drops.
+     */
+    public SyntheticPairs withDryShare(double share) {
+        if (!(share >= 0 && share < 1)) throw new IllegalArgumentException("dry share must be in [0, 1): " + share);
+        this.dryShare = share;
+        return this;
+    }
+
+    /** Whether this sample stays dry, from a stream of its own (runs without dry samples draw what they drew before). */
+    private boolean dry(long sampleSeed) {
+        return dryShare > 0 && new SplittableRandom(sampleSeed * 0xD6E8FEB86659FD93L + 0x5B).nextDouble() < dryShare;
     }
 
     /** This sample's drop sizes, from a stream of their own (runs at scale 1 draw what they drew before). */

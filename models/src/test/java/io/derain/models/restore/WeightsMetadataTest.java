@@ -35,12 +35,19 @@ class WeightsMetadataTest {
         Path file = dir.resolve("gated.ckpt");
         try (AttentiveGenerator g = new AttentiveGenerator(TINY); StateDict weights = StateDict.of(g, "test")) {
             weights.metadata().putAll(TINY.toMetadata());
-            new GateSettings(true, 4, 1.25).writeTo(weights.metadata());
+            new GateSettings(true, 4, 1.25, 0.35).writeTo(weights.metadata());
             weights.write(file);
         }
         try (GeneratorModel model = ModelCatalog.fromWeights(file, "gated")) {
-            assertEquals(new GateSettings(true, 4, 1.25), model.gate());
+            assertEquals(new GateSettings(true, 4, 1.25, 0.35), model.gate());
         }
+        try (StateDict weights = StateDict.read(file)) {
+            weights.metadata().put("gate.floor", "1.5");
+            weights.write(dir.resolve("bad-floor.ckpt"));
+        }
+        ModelLoadException floor = assertThrows(ModelLoadException.class,
+                () -> ModelCatalog.fromWeights(dir.resolve("bad-floor.ckpt"), "bad").close());
+        assertTrue(floor.getMessage().contains("bad-floor.ckpt") && floor.getMessage().contains("floor"), floor.getMessage());
         try (StateDict weights = StateDict.read(file)) {
             weights.metadata().put("gate.enabled", "sometimes");
             weights.write(dir.resolve("bad.ckpt"));

@@ -42,7 +42,8 @@ public final class DerainOperator implements FrameOperator {
     private final ScalarOptional zero = new ScalarOptional(zeroValue);
     private final ScalarOptional one = new ScalarOptional(oneValue);
     private final AttentionGate gate;
-    private final Scalar gateGain;
+    /** The gate's slope and floor as scalars, made once. */
+    private final Scalar gateSlope, gateFloor;
     /** Why {@link Precision#AUTO} chose the precision it did, or null when it was asked for. */
     private final String precisionReason;
     /** Map bytes at or above this are drops, for each frame's drop coverage. */
@@ -61,7 +62,7 @@ public final class DerainOperator implements FrameOperator {
         settings = settings.withPrecision(settings.precision().resolve(device.isCuda(), cpu, int8Helps));
         this.settings = settings;
         this.inference = settings.inference();
-        Scalar gain = null;
+        Scalar slope = null, floor = null;
         Slot[] slots = null;
         CudaStreams cudaStreams = null;
         try {
@@ -70,7 +71,8 @@ public final class DerainOperator implements FrameOperator {
             }
             this.gate = settings.gate().resolve(model.gate());
             this.dropByte = (int) Math.ceil(255 * model.dropThreshold() - 1e-9);
-            gain = new Scalar(gate.gain());
+            slope = new Scalar(gate.slope());
+            floor = new Scalar(gate.floor());
             slots = new Slot[settings.pipelineDepthOn(device)];
             for (int i = 0; i < slots.length; i++) slots[i] = new Slot(new FrameTensors(device.isCuda()));
             cudaStreams = device.isCuda() ? new CudaStreams(device.device(), slots.length) : null;
@@ -78,12 +80,14 @@ public final class DerainOperator implements FrameOperator {
         } catch (RuntimeException | Error e) {
             if (cudaStreams != null) cudaStreams.close();
             if (slots != null) for (Slot slot : slots) if (slot != null) slot.host.close();
-            if (gain != null) gain.close();
+            if (slope != null) slope.close();
+            if (floor != null) floor.close();
             closeScalars();
             model.close();
             throw e;
         }
-        this.gateGain = gain;
+        this.gateSlope = slope;
+        this.gateFloor = floor;
         this.ring = slots;
         this.streams = cudaStreams;
     }
@@ -211,7 +215,7 @@ public final class DerainOperator implements FrameOperator {
                 .permute(0, 3, 1, 2).to(settings.precision().scalarType()).div_(scale255);
         RestorationModel.Restoration r = inference.run(model, x);
         // Where the (widened) map says "no drop" the frame passes through; elsewhere the network's restoration.
-        Tensor image = blend.blend(x, r.attention(), r.image(), gateGain, zero, one);
+        Tensor image = blend.blend(x, r.attention(), r.image(), gateSlope, gateFloor, zero, one);
         host.outputBuffer().copy_(toBytes(image).permute(0, 2, 3, 1), async);
         if (r.attention() == null) return false;
         host.attentionBuffer().copy_(toBytes(r.attention()).select(1, 0), async);
@@ -245,7 +249,8 @@ public final class DerainOperator implements FrameOperator {
         if (streams != null) streams.close(); // waits for work still writing into the host buffers
         for (Slot slot : ring) slot.host.close();
         model.close();
-        gateGain.close();
+        gateSlope.close();
+        gateFloor.close();
         closeScalars();
     }
 

@@ -12,7 +12,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * The model's attention gate ({@link GateSettings}) applied in the temporal stage, on 8-bit pictures, with the
  * map stabilised over time instead of each frame's own: {@code input + clamp(gain · widen(map)) · (restored −
- * input)}. Gating with the per-frame map makes the gate blink with it, and a blinking gate switches the pixels
+ * input)} (less the gate's floor, as {@code AttentionGate} does). Gating with the per-frame map makes the gate blink with it, and a blinking gate switches the pixels
  * around a drop between the rainy input and the restoration from frame to frame. Buffers are allocated for the
  * first frame of a size and reused; not thread-safe.
  */
@@ -49,9 +49,9 @@ final class MapGate implements AutoCloseable {
             widened.data().get(weights, 0, n);
             widest = weights;
         }
-        float gain = (float) gate.gain() / 255f;
+        float slope = (float) (gate.gain() / (1 - gate.floor())) / 255f, floor = (float) (255 * gate.floor());
         for (int i = 0; i < n; i++) {
-            float g = Math.min(1f, gain * (widest[i] & 0xff));
+            float g = Math.max(0f, Math.min(1f, slope * ((widest[i] & 0xff) - floor)));
             if (g >= 1f) continue; // the restoration in full, already in place
             for (int c = 3 * i; c < 3 * i + 3; c++) {
                 float in = input[c] & 0xff;

@@ -305,6 +305,33 @@ class DerainOperatorTest {
         assertEquals("attention-gated output (map widened by 5 px, gain 1.5)", AttentionGate.DEFAULT.toString());
     }
 
+    /**
+     * The floor keeps the map's faint levels out: at floor 0.5 a map of 0.4 passes the frame through bit for bit,
+     * at floor 0.2 (gain 1) it takes (0.4 − 0.2) / 0.8 = a quarter of the restoration.
+     */
+    @Test
+    void theGateFloorPassesFaintMapLevelsThrough() {
+        ComputeDevice cpu = ComputeDevice.select(ComputeDevice.Kind.CPU);
+        double[] floors = {0.5, 0.2};
+        double[] kept = {1, 0.75};
+        for (int k = 0; k < floors.length; k++) {
+            AttentionGate gate = AttentionGate.of(0, 1, floors[k]);
+            DerainSettings s = DerainSettings.defaults().withBatch(1).withMaxPixels(1 << 24).withGate(GateChoice.of(gate));
+            try (DerainOperator op = new DerainOperator(blackWithMap(0.4), cpu, s)) {
+                VideoFrame f = randomFrame(16, 8, 12);
+                byte[] before = bytes(f.pixels());
+                op.apply(List.of(f));
+                byte[] after = bytes(f.pixels());
+                for (int i = 0; i < before.length; i++) {
+                    assertEquals((before[i] & 0xff) * kept[k], after[i] & 0xff, k == 0 ? 0 : 1.0, gate + " at byte " + i);
+                }
+            }
+        }
+        assertThrows(SettingsException.class, () -> AttentionGate.of(1, 1, 1));
+        assertThrows(SettingsException.class, () -> AttentionGate.of(1, 1, -0.1));
+        assertEquals("attention-gated output (map widened by 3 px, gain 1.5, floor 0.4)", AttentionGate.of(3, 1.5, 0.4).toString());
+    }
+
     /** The view without the gate hands over the network's whole output with the model's own map, and owns nothing. */
     @Test
     void theWholeOutputViewSkipsTheGate() {

@@ -2,6 +2,7 @@ package io.derain.operators.derain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.derain.models.restore.GateSettings;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,17 @@ class GateChoiceTest {
         AttentionGate fromWhole = new GateChoice(null, null, 2.0).resolve(GateSettings.WHOLE_OUTPUT);
         assertEquals(AttentionGate.DEFAULT_GROW, fromWhole.grow(), "no widening in the weights: the default one");
         assertEquals(2.0, fromWhole.gain());
+    }
+
+    @Test
+    void theFloorComesFromTheWeightsUnlessGiven() {
+        GateSettings floored = new GateSettings(true, 5, 1.5, 0.4);
+        assertEquals(0.4, GateChoice.FROM_MODEL.resolve(floored).floor());
+        assertEquals(0.1, new GateChoice(null, null, null, 0.1).resolve(floored).floor());
+        AttentionGate fromWhole = new GateChoice(null, null, null, 0.3).resolve(GateSettings.WHOLE_OUTPUT);
+        assertTrue(fromWhole.enabled(), "a floor alone turns the gate on");
+        assertEquals(AttentionGate.DEFAULT_GAIN, fromWhole.gain());
+        assertEquals(0.0, new GateChoice(true, null, null).resolve(GateSettings.WHOLE_OUTPUT).floor());
     }
 
     @Test

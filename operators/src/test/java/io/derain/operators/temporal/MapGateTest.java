@@ -30,6 +30,25 @@ class MapGateTest {
         }
     }
 
+    /** With a floor of 0.3 the unsure pixel (0.2) passes through; the sure one still takes the restoration. */
+    @Test
+    void levelsAtOrBelowTheFloorPassThrough() {
+        byte[] input = new byte[3 * W * H], restored = new byte[3 * W * H], map = new byte[W * H];
+        java.util.Arrays.fill(input, (byte) 200);
+        java.util.Arrays.fill(restored, (byte) 100);
+        map[2 * W + 6] = (byte) 255;
+        map[2 * W + 1] = (byte) 51;
+        try (MapGate gate = new MapGate(new GateSettings(true, 0, 1, 0.3))) {
+            gate.blend(input, restored, map, W, H);
+        }
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                int want = x == 6 && y == 2 ? 100 : 200;
+                for (int c = 0; c < 3; c++) assertEquals(want, restored[3 * (y * W + x) + c] & 0xff, "at " + x + "," + y);
+            }
+        }
+    }
+
     @Test
     void needsAGatedModel() {
         assertThrows(IllegalArgumentException.class, () -> new MapGate(GateSettings.WHOLE_OUTPUT));

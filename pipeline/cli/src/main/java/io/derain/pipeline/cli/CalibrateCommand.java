@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                 "Runs the model on DIR/rainy/*, compares its attention map with DIR/mask/* at the thresholds "
                 + "0.05, 0.10, ... 0.95, and stores the one with the highest mean IoU in FILE (a derain checkpoint "
                 + "with the same weights). Use it as --weights FILE.",
-                "The gate it runs with (the weights' own, or --attention-gate/--gate-grow/--gate-gain) is stored "
+                "The gate it runs with (the weights' own, or --attention-gate/--gate-grow/--gate-gain/--gate-floor) is stored "
                 + "too and becomes the weights' default.",
                 "'derain synth VIDEO -o DIR' makes such a directory; take footage the model is not tested on."})
 final class CalibrateCommand implements Callable<Integer> {
@@ -81,7 +81,7 @@ final class CalibrateCommand implements Callable<Integer> {
             }
             double best = sweep.best(THRESHOLDS);
             printTable(sweep, best, gate.enabled()
-                    ? String.format(Locale.ROOT, "the gate on (widened %d px, gain %s)", gate.grow(), gate.gain())
+                    ? String.format(Locale.ROOT, "the gate on (widened %d px, gain %s, floor %s)", gate.grow(), gate.gain(), gate.floor())
                     : "the gate off (the whole output)");
             weights.metadata().put(GeneratorModel.DROP_THRESHOLD_METADATA, String.format(Locale.ROOT, "%.2f", best));
             weights.metadata().put(GeneratorModel.DROP_THRESHOLD_METADATA + ".calibration", String.format(Locale.ROOT,

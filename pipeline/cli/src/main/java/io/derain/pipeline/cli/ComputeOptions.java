@@ -63,6 +63,13 @@ final class ComputeOptions {
                     + "weights', else " + AttentionGate.DEFAULT_GAIN + "). Turns the gate on.")
     Double gateGain;
 
+    @Option(names = "--gate-floor", paramLabel = "F",
+            description = "Pass pixels whose (widened) map is at or below F (0..0.95) through untouched, the gate "
+                    + "rising from there to the gain at map level 1, so the faint response of the map to foliage, "
+                    + "bright windows or night lights on a clear frame leaves it alone (default: the weights', else "
+                    + "0). Turns the gate on.")
+    Double gateFloor;
+
     DerainSettings settings() {
         int ww = 0, wh = 0;
         if (workSize != null) {
@@ -78,10 +85,13 @@ final class ComputeOptions {
         if (gateGain != null && (!(gateGain > 0) || Double.isInfinite(gateGain))) {
             throw new SettingsException("--gate-gain must be a positive number, got " + gateGain);
         }
-        if (Boolean.FALSE.equals(attentionGate) && (gateGrow != null || gateGain != null)) {
-            throw new SettingsException("--no-attention-gate cannot be combined with --gate-grow or --gate-gain");
+        if (gateFloor != null && !(gateFloor >= 0 && gateFloor <= 0.95)) {
+            throw new SettingsException("--gate-floor must be in [0, 0.95], got " + gateFloor);
         }
-        GateChoice gate = new GateChoice(attentionGate, gateGrow, gateGain);
+        if (Boolean.FALSE.equals(attentionGate) && (gateGrow != null || gateGain != null || gateFloor != null)) {
+            throw new SettingsException("--no-attention-gate cannot be combined with --gate-grow, --gate-gain or --gate-floor");
+        }
+        GateChoice gate = new GateChoice(attentionGate, gateGrow, gateGain, gateFloor);
         return DerainSettings.defaults().withBatch(batch).withMaxPixels(maxPixels).withPrecision(Precision.parse(precision))
                 .withWorkSize(ww, wh).withTiles(tile, tileOverlap).withGate(gate);
     }

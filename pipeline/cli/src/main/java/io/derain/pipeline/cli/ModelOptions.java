@@ -16,7 +16,7 @@ final class ModelOptions {
                     + "a state dict saved by PyTorch (zip format), or a derain checkpoint.")
     Path weights;
 
-    @Option(names = "--model", paramLabel = "lite|lite-wet|paper|none|FILE", defaultValue = "lite",
+    @Option(names = "--model", paramLabel = "lite|lite-wet|paper|none|FILE", defaultValue = ModelCatalog.DEFAULT,
             description = "Model (lite: the bundled CPU-sized model; lite-wet: the same network trained for real "
                     + "wet glass, bundled too; paper: the released configuration, with --weights gen.pkl), "
                     + "a TorchScript image-to-image model file, or none (run only: frames pass through, e.g. to "
@@ -83,7 +83,7 @@ final class ModelOptions {
 
     /** What the catalog says, in this command's terms: which flag gives the model what it lacks. */
     private void checkModelNames() {
-        String name = model == null ? "lite" : model.toLowerCase(java.util.Locale.ROOT);
+        String name = model == null ? ModelCatalog.DEFAULT : model.toLowerCase(java.util.Locale.ROOT);
         boolean named = ModelCatalog.isNamed(name);
         if (weights == null && named && !ModelCatalog.hasBundled(name)) {
             throw new io.derain.models.restore.ModelLoadException("--model " + model + ": no weights are installed for "

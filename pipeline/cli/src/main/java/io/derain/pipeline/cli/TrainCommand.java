@@ -85,6 +85,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--streaks", defaultValue = "0", paramLabel = "D",
             description = "Also falling-rain streaks of a density up to D (0..0.3) in half the samples, for the "
                     + "model to remove with the drops (default ${DEFAULT-VALUE}: none).") double streaks;
+    @Option(names = "--dry", defaultValue = "0", paramLabel = "F",
+            description = "This share of the samples (0..0.5) gets no rain at all: clean in, clean out, an empty map, "
+                    + "so the model learns to leave clear frames alone (default ${DEFAULT-VALUE}: none; give it "
+                    + "again with --resume).") double dry;
     @Option(names = "--residual", description = "Residual outputs: the network predicts a correction added to "
             + "its input (fine-tuning whole-image weights starts from the identity).") boolean residual;
     @Option(names = "--resume", description = "Continue from DIR's checkpoint if there is one.") boolean resume;
@@ -123,6 +127,7 @@ final class TrainCommand implements Callable<Integer> {
             if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("--veil must be in [0, 0.9], got " + veil);
             if (!(dropScale > 0 && dropScale <= 1)) throw new SettingsException("--drop-scale must be in (0, 1], got " + dropScale);
             if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("--streaks must be in [0, 0.3], got " + streaks);
+            if (!(dry >= 0 && dry <= 0.5)) throw new SettingsException("--dry must be in [0, 0.5], got " + dry);
             dropRenders(); // bad input before the footage is decoded
             glassSetup();
             torch.manual_seed(seed);
@@ -132,6 +137,7 @@ final class TrainCommand implements Callable<Integer> {
                     + ", " + images.size() + " frames");
             notes.put("training.settings", settings + (colorJitter ? ", colour jitter" : "")
                     + (veil > 0 ? ", veil up to " + veil : "") + (streaks > 0 ? ", streaks up to " + streaks : "")
+                    + (dry > 0 ? ", " + dry + " of the samples dry" : "")
                     + (dropScale < 1 ? ", drops down to " + dropScale + "x in half the samples" : "")
                     + ", " + dropRenders().name().toLowerCase(java.util.Locale.ROOT) + " drops"
                     + (dropRenders() != DropRenders.HEURISTIC ? " on " + glassSetup().name().toLowerCase(java.util.Locale.ROOT) + " glass" : ""));
@@ -156,6 +162,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The training draw, for training and for the export alike (so an export holds what training sees). */
     private SyntheticPairs pairs(List<CleanImage> images) {
         return new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks).withSmallerDrops(dropScale)
+                .withDryShare(dry)
                 .withDrops(dropRenders()).withGlass(glassSetup());
     }
 

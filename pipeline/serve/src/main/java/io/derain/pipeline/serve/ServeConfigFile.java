@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.derain.models.SettingsException;
+import io.derain.models.restore.ModelCatalog;
 import io.derain.operators.derain.Precision;
 import io.derain.pipeline.InputException;
 import io.derain.pipeline.job.Quantities;
@@ -86,7 +87,7 @@ public final class ServeConfigFile {
             } catch (SettingsException e) {
                 throw new SettingsException(e.getMessage()); // "precision: expected ..."
             }
-            return new ServeConfig(text(root, "model", "", "lite"), integer(root, "batch", "", 8),
+            return new ServeConfig(text(root, "model", "", ModelCatalog.DEFAULT), integer(root, "batch", "", 8),
                     duration(root, "max-wait", "", Duration.ofMillis(100)), cameras, precision);
         } catch (SettingsException e) {
             throw new InputException(name + ": " + e.getMessage(), e);
