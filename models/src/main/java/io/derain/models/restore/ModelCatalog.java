@@ -31,7 +31,7 @@ public final class ModelCatalog {
     public static final List<String> NAMES = List.of("lite", "lite-wet", "paper");
 
     /** What runs when no model is named: one of {@link #NAMES}, chosen by its figures on real drops (README). */
-    public static final String DEFAULT = "lite";
+    public static final String DEFAULT = "lite-wet";
 
     /** Whether {@code name} (any case) is one of {@link #NAMES}. */
     public static boolean isNamed(String name) {

@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's main command: the shipped sample clip through the bundled lite model, no options. */
+/** The README's main command: the shipped sample clip through the default bundled model, no options. */
 class BundledModelTest {
 
     @Test
     void theReadmesMainCommandDerainsTheSampleClip(@TempDir Path dir) throws Exception {
-        assertTrue(ModelCatalog.hasBundled("lite"), "the lite model's weights ship with the build");
+        assertTrue(ModelCatalog.hasBundled(ModelCatalog.DEFAULT), "the default model's weights ship with the build");
         Path sample = TestMedia.sampleClip();
         Path out = dir.resolve("derained.mp4");
         StringWriter err = new StringWriter();

@@ -165,6 +165,40 @@ public final class TestMedia {
         }
     }
 
+    /**
+     * Rain-free frames as a pairs directory ({@code dir/rainy} = {@code dir/clean}): from each of the seven clean
+     * dashcam clips the frames at the given fractions of its duration, at the clip's own size, as PNG named
+     * {@code <clip>_<k>.png} ({@code k} the fraction's index). The README's clear set is the fractions 0.05, 0.25,
+     * 0.45, 0.65, 0.85 (35 frames).
+     */
+    public static Path clearFrames(Path dir, double... fractions) throws Exception {
+        Path rainy = Files.createDirectories(dir.resolve("rainy")), clean = Files.createDirectories(dir.resolve("clean"));
+        List<Path> clips;
+        try (var files = Files.list(shared().resolve("data/dashcam"))) {
+            clips = files.filter(f -> f.toString().endsWith(".mp4")).sorted().toList();
+        }
+        assertTrue(clips.size() == 7, "the seven clean clips: " + clips);
+        try (org.bytedeco.javacv.OpenCVFrameConverter.ToMat mats = new org.bytedeco.javacv.OpenCVFrameConverter.ToMat()) {
+            for (Path clip : clips) {
+                String name = clip.getFileName().toString().replace(".mp4", "");
+                try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toString())) {
+                    g.setPixelFormat(AV_PIX_FMT_BGR24);
+                    g.start();
+                    long duration = g.getLengthInTime();
+                    for (int k = 0; k < fractions.length; k++) {
+                        g.setTimestamp((long) (duration * fractions[k]), true);
+                        Frame f = g.grabImage();
+                        assertTrue(f != null, clip + ": no frame at " + fractions[k] + " of its length");
+                        Path png = clean.resolve(name + "_" + k + ".png");
+                        org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(png.toString(), mats.convert(f));
+                        Files.copy(png, rainy.resolve(png.getFileName()));
+                    }
+                }
+            }
+        }
+        return dir;
+    }
+
     /** A frame with a gradient that moves with {@code t}, so an encoder has real work to do. */
     public static VideoFrame gradient(int width, int height, int t) {
         VideoFrame frame = new VideoFrame(width, height);
