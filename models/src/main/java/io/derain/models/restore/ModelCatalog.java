@@ -24,9 +24,10 @@ public final class ModelCatalog {
     public static final String BUNDLED = "/io/derain/models/bundled/";
 
     /**
-     * The models named on the command line: {@code lite} (the default, judged on synthetic drops),
-     * {@code lite-wet} (the same network trained for real wet glass, see the README's model card) and
-     * {@code paper} (the released configuration, no weights bundled: give {@code --weights gen.pkl}).
+     * The models named on the command line: {@code lite-wet} (the default: the lite network trained for real wet
+     * glass and for clear frames, see the README's model card), {@code lite} (the same network gated by its map,
+     * judged on synthetic drops) and {@code paper} (the released configuration, no weights bundled: give
+     * {@code --weights gen.pkl}).
      */
     public static final List<String> NAMES = List.of("lite", "lite-wet", "paper");
 

@@ -17,10 +17,11 @@ final class ModelOptions {
     Path weights;
 
     @Option(names = "--model", paramLabel = "lite|lite-wet|paper|none|FILE", defaultValue = ModelCatalog.DEFAULT,
-            description = "Model (lite: the bundled CPU-sized model; lite-wet: the same network trained for real "
-                    + "wet glass, bundled too; paper: the released configuration, with --weights gen.pkl), "
-                    + "a TorchScript image-to-image model file, or none (run only: frames pass through, e.g. to "
-                    + "publish a camera to Kafka). Default: ${DEFAULT-VALUE}.")
+            description = "Model (lite-wet: the bundled CPU-sized model, trained for real wet glass and to leave clear "
+                    + "frames alone; lite: the same network gated by its raindrop map, judged on synthetic drops; "
+                    + "paper: the released configuration, with --weights gen.pkl), a TorchScript image-to-image model "
+                    + "file, or none (run only: frames pass through, e.g. to publish a camera to Kafka). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String model;
 
     /** {@code --model none}: no model at all (derain run only). */
