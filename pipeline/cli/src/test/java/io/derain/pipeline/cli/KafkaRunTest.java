@@ -127,7 +127,7 @@ class KafkaRunTest {
                     for (var rec : consumer.poll(java.time.Duration.ofMillis(500))) {
                         records++;
                         assertEquals("cam2", new String(rec.key(), java.nio.charset.StandardCharsets.UTF_8));
-                        assertEquals("lite", header(rec, "derain.model"));
+                        assertEquals(io.derain.models.restore.ModelCatalog.DEFAULT, header(rec, "derain.model"), "no --model: the default names the records");
                         assertTrue(header(rec, "derain.weights").matches("sha256:[0-9a-f]{64}"), header(rec, "derain.weights"));
                         double coverage = Double.parseDouble(header(rec, "derain.coverage"));
                         assertTrue(coverage >= 0 && coverage <= 1, "coverage " + coverage);

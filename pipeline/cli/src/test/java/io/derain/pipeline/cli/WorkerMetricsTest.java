@@ -62,7 +62,7 @@ class WorkerMetricsTest {
             assertTrue(java.util.regex.Pattern.compile("derain_worker_consumer_lag_records\\{group=\"metrics\",partition=\"[01]\",topic=\"frames.raw\"} ")
                     .matcher(scrape).find(), "lag by topic and partition:\n" + scrape);
             assertTrue(!scrape.contains("topic=\"frames_raw\""), "not Kafka's legacy metric names too");
-            for (String series : new String[] {"derain_worker_batch_frames_bucket{group=\"metrics\",le=\"4.0\"}", "derain_build_info{group=\"metrics\",model=\"lite\"",
+            for (String series : new String[] {"derain_worker_batch_frames_bucket{group=\"metrics\",le=\"4.0\"}", "derain_build_info{group=\"metrics\",model=\"" + io.derain.models.restore.ModelCatalog.DEFAULT + "\"",
                     "process_resident_memory_bytes{", "jvm_memory_used_bytes{", "process_cpu_seconds_total{"}) {
                 assertTrue(scrape.contains(series), series + " in:\n" + scrape);
             }
