@@ -6,8 +6,7 @@ import java.util.Map;
 /**
  * How a model's restoration is meant to be blended into the frame by its attention map, as its weights
  * were tuned for: gated ({@code input + clamp(gain · (widen(A, grow) − floor) / (1 − floor)) · (restored − input)})
- * or the
- * network's whole output. Stored in checkpoint metadata beside the drop threshold; weights without it
+ * or the network's whole output. Stored in checkpoint metadata beside the drop threshold; weights without it
  * (the paper's gen.pkl, a plain state dict) run the whole output, as the paper's own demo does.
  *
  * @param enabled whether the output is gated at all
@@ -34,6 +33,11 @@ public record GateSettings(boolean enabled, int grow, double gain, double floor)
     /** Gated or not, with no floor. */
     public GateSettings(boolean enabled, int grow, double gain) {
         this(enabled, grow, gain, 0);
+    }
+
+    /** What multiplies the widened map once the floor is taken off: gain / (1 − floor). */
+    public double slope() {
+        return gain / (1 - floor);
     }
 
     /** Writes these settings into checkpoint metadata. */

@@ -13,13 +13,7 @@ class DrySamplesTest {
     private static final int SIDE = 256, CROP = 96, BATCH = 40;
 
     private static List<CleanImage> scenes() {
-        ByteBuffer px = ByteBuffer.allocateDirect(SIDE * SIDE * 3);
-        for (int y = 0; y < SIDE; y++) {
-            for (int x = 0; x < SIDE; x++) {
-                px.put((byte) x).put((byte) y).put((byte) (128 + 60 * Math.sin((x + y) / 9.0)));
-            }
-        }
-        return List.of(new CleanImage("gradient", SIDE, SIDE, px.flip()));
+        return TrainingScenes.gradient(SIDE);
     }
 
     private static boolean sameSlot(ByteBuffer a, ByteBuffer b, int slot, int bytes) {

@@ -2,6 +2,8 @@ package io.derain.operators.derain;
 
 import io.derain.models.SettingsException;
 import io.derain.models.restore.GateSettings;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -91,8 +93,8 @@ public final class AttentionGate {
     /** Map level up to which the input passes through; the gate rises from it to reach gain at level 1. */
     public double floor() { return floor; }
 
-    /** What multiplies the widened map once the floor is taken off: gain / (1 − floor). */
-    double slope() { return gain / (1 - floor); }
+    /** What multiplies the widened map once the floor is taken off ({@link GateSettings#slope()}). */
+    double slope() { return settings().slope(); }
 
     /**
      * @param input     the frame, N×3×H×W in [0, 1]
@@ -117,7 +119,7 @@ public final class AttentionGate {
     String describe() {
         if (!enabled) return "whole network output";
         StringBuilder s = new StringBuilder("attention-gated output");
-        java.util.List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         if (grow > 0) parts.add("widened by " + grow + " px");
         if (gain != 1) parts.add("gain " + gain);
         if (floor > 0) parts.add("floor " + floor);

@@ -11,9 +11,9 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * The model's attention gate ({@link GateSettings}) applied in the temporal stage, on 8-bit pictures, with the
- * map stabilised over time instead of each frame's own: {@code input + clamp(gain · widen(map)) · (restored −
- * input)} (less the gate's floor, as {@code AttentionGate} does). Gating with the per-frame map makes the gate blink with it, and a blinking gate switches the pixels
- * around a drop between the rainy input and the restoration from frame to frame. Buffers are allocated for the
+ * map stabilised over time instead of each frame's own: {@code input + clamp(slope · (widen(map) − floor)) ·
+ * (restored − input)}, as {@code AttentionGate} does. Gating with the per-frame map makes the gate blink with it,
+ * and a blinking gate switches the pixels around a drop between the rainy input and the restoration from frame to frame. Buffers are allocated for the
  * first frame of a size and reused; not thread-safe.
  */
 final class MapGate implements AutoCloseable {
@@ -49,7 +49,7 @@ final class MapGate implements AutoCloseable {
             widened.data().get(weights, 0, n);
             widest = weights;
         }
-        float slope = (float) (gate.gain() / (1 - gate.floor())) / 255f, floor = (float) (255 * gate.floor());
+        float slope = (float) gate.slope() / 255f, floor = (float) (255 * gate.floor());
         for (int i = 0; i < n; i++) {
             float g = Math.max(0f, Math.min(1f, slope * ((widest[i] & 0xff) - floor)));
             if (g >= 1f) continue; // the restoration in full, already in place

@@ -34,7 +34,7 @@ class WetModelQualityTest {
     /** Dry days are most days: a frame without rain comes back nearly unchanged through the default model. */
     @Test
     void clearFramesComeBackNearlyUnchanged() throws Exception {
-        assertEquals(ModelCatalog.DEFAULT, "lite-wet", "lite-wet is what runs when no model is named");
+        assertEquals("lite-wet", ModelCatalog.DEFAULT, "lite-wet is what runs when no model is named");
         Path clear = TestMedia.clearFrames(tmp.resolve("clear"), 0.25, 0.65);
         Path json = tmp.resolve("clear.json");
         CliRun eval = CliRun.of("eval", "--pairs", clear.toString(), "--device", "cpu", "--json", json.toString(), "-q");

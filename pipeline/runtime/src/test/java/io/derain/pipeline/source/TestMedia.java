@@ -1,6 +1,7 @@
 package io.derain.pipeline.source;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.derain.operators.frame.VideoFrame;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.OpenCVFrameConverter;
 
 /** The shared test media and ways to look inside encoded files, for the source and sink tests. */
 public final class TestMedia {
@@ -178,7 +180,7 @@ public final class TestMedia {
             clips = files.filter(f -> f.toString().endsWith(".mp4")).sorted().toList();
         }
         assertTrue(clips.size() == 7, "the seven clean clips: " + clips);
-        try (org.bytedeco.javacv.OpenCVFrameConverter.ToMat mats = new org.bytedeco.javacv.OpenCVFrameConverter.ToMat()) {
+        try (OpenCVFrameConverter.ToMat mats = new OpenCVFrameConverter.ToMat()) {
             for (Path clip : clips) {
                 String name = clip.getFileName().toString().replace(".mp4", "");
                 try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toString())) {
@@ -190,7 +192,7 @@ public final class TestMedia {
                         Frame f = g.grabImage();
                         assertTrue(f != null, clip + ": no frame at " + fractions[k] + " of its length");
                         Path png = clean.resolve(name + "_" + k + ".png");
-                        org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(png.toString(), mats.convert(f));
+                        imwrite(png.toString(), mats.convert(f));
                         Files.copy(png, rainy.resolve(png.getFileName()));
                     }
                 }
