@@ -9,10 +9,21 @@ import java.util.SplittableRandom;
  * varying smoothly across the frame (the film is uneven), airlight {@code L} a slightly tinted level above
  * the frame's mean brightness.
  *
+ * <p>The airlight's lift above the frame's mean is drawn from 0.15 to {@link #DEFAULT_MAX_LIFT} of full scale by
+ * default. The real pairs' fits {@code rainy = a · clean + b} give {@code L = b / (1 − a)} lifted 0.15, 0.27 and 0.73
+ * above their means (the last with a brighter exposure behind the wet glass), so training can draw up to
+ * {@link #MEASURED_MAX_LIFT} to cover them.
+ *
  * <p>One veil is drawn per simulation (a video keeps its veil, as glass does over seconds); its airlight
  * follows each frame's brightness. Not thread-safe; allocation-free per frame.
  */
 public final class GlassVeil {
+    /** The airlight's highest lift above the frame's mean by default (fraction of full scale). */
+    public static final double DEFAULT_MAX_LIFT = 0.45;
+    /** A highest lift that covers the three real pairs' measured veils (class comment). */
+    public static final double MEASURED_MAX_LIFT = 0.8;
+    private static final double MIN_LIFT = 0.15;
+
     private final double strength;
     private final double lift;
     private final double[] tint = new double[3];
@@ -25,9 +36,20 @@ public final class GlassVeil {
      * @param rng      draws the airlight's lift and tint and the veil's gradient
      */
     public GlassVeil(double strength, SplittableRandom rng) {
+        this(strength, DEFAULT_MAX_LIFT, rng);
+    }
+
+    /**
+     * @param strength the veil's mean strength v, 0 (none) to 0.9
+     * @param maxLift  the airlight's highest lift above the frame's mean, 0.15 to 1 of full scale (drawn
+     *                 uniformly from 0.15; the level is capped at 245)
+     * @param rng      draws the airlight's lift and tint and the veil's gradient
+     */
+    public GlassVeil(double strength, double maxLift, SplittableRandom rng) {
         if (!(strength >= 0 && strength <= 0.9)) throw new IllegalArgumentException("veil strength must be in [0, 0.9]: " + strength);
+        if (!(maxLift >= MIN_LIFT && maxLift <= 1)) throw new IllegalArgumentException("veil lift must be in [0.15, 1]: " + maxLift);
         this.strength = strength;
-        this.lift = 0.15 + 0.3 * rng.nextDouble();
+        this.lift = MIN_LIFT + (maxLift - MIN_LIFT) * rng.nextDouble();
         for (int c = 0; c < 3; c++) tint[c] = 1 + 0.06 * (rng.nextDouble() - 0.5);
         this.gradientX = 0.6 * (rng.nextDouble() - 0.5);
         this.gradientY = 0.6 * (rng.nextDouble() - 0.5);

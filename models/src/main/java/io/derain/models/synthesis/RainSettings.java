@@ -24,6 +24,8 @@ import io.derain.models.SettingsException;
  *                       everything at or above it is altered and marked as drop
  * @param veil           strength (0..0.9) of the wet-glass veil over the whole frame ({@link GlassVeil});
  *                       0 leaves every pixel outside the drops bit-exact
+ * @param veilLift       the veil's airlight is lifted from 0.15 up to this (0.15..1 of full scale) above the
+ *                       frame's mean ({@link GlassVeil#DEFAULT_MAX_LIFT} by default)
  * @param streaks        fraction of the frame covered by falling-rain streaks ({@link RainStreaks}), new every
  *                       frame; 0 = none
  */
@@ -40,6 +42,7 @@ public record RainSettings(
         double defocus,
         double maskThreshold,
         double veil,
+        double veilLift,
         double streaks) {
 
     public RainSettings {
@@ -49,6 +52,7 @@ public record RainSettings(
         if (!(slideRadius > 0)) throw new SettingsException("slideRadius must be positive");
         if (!(maskThreshold > 0 && maskThreshold < 1)) throw new SettingsException("maskThreshold must be in (0, 1)");
         if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("veil must be in [0, 0.9]: " + veil);
+        if (!(veilLift >= 0.15 && veilLift <= 1)) throw new SettingsException("veil lift must be in [0.15, 1]: " + veilLift);
         if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("streak density must be in [0, 0.3]: " + streaks);
         if (growthPerFrame < 0 || slideSpeed < 0 || rainRate < 0 || refraction < 0 || defocus < 0) {
             throw new SettingsException("rates and lengths must not be negative");
@@ -62,37 +66,42 @@ public record RainSettings(
      */
     public static RainSettings defaults(RainStyle style) {
         return switch (style) {
-            case LENS -> new RainSettings(style, 0.30, 0.012, 0.07, 0.07, 0.0008, 0.012, 0.01, 0.25, 0.007, 0.04, 0.18, 0);
-            case WINDSHIELD -> new RainSettings(style, 0.16, 0.005, 0.028, 0.03, 0.0008, 0.010, 0.01, 0.25, 0.0, 0.04, 0.08, 0);
-            case MIXED -> new RainSettings(style, 0.24, 0.006, 0.055, 0.05, 0.0008, 0.011, 0.01, 0.25, 0.007, 0.04, 0.14, 0);
+            case LENS -> new RainSettings(style, 0.30, 0.012, 0.07, 0.07, 0.0008, 0.012, 0.01, 0.25, 0.007, 0.04, 0.18, GlassVeil.DEFAULT_MAX_LIFT, 0);
+            case WINDSHIELD -> new RainSettings(style, 0.16, 0.005, 0.028, 0.03, 0.0008, 0.010, 0.01, 0.25, 0.0, 0.04, 0.08, GlassVeil.DEFAULT_MAX_LIFT, 0);
+            case MIXED -> new RainSettings(style, 0.24, 0.006, 0.055, 0.05, 0.0008, 0.011, 0.01, 0.25, 0.007, 0.04, 0.14, GlassVeil.DEFAULT_MAX_LIFT, 0);
             // Sizes and density measured on real drops (README, "Drops that measure like real ones"); refraction
             // and defocus follow from the glass geometry, not from these settings.
-            case OPTICAL -> new RainSettings(style, 0.35, 0.0038, 0.042, 0.03, 0.0008, 0.010, 0.01, 0, 0, 0.04, 0.12, 0);
+            case OPTICAL -> new RainSettings(style, 0.35, 0.0038, 0.042, 0.03, 0.0008, 0.010, 0.01, 0, 0, 0.04, 0.12, GlassVeil.DEFAULT_MAX_LIFT, 0);
         };
     }
 
     public RainSettings withStreaks(double newStreaks) {
         return new RainSettings(style, coverage, minRadius, maxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil, newStreaks);
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil, veilLift, newStreaks);
     }
 
     public RainSettings withVeil(double newVeil) {
         return new RainSettings(style, coverage, minRadius, maxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, maskThreshold, newVeil, streaks);
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, newVeil, veilLift, streaks);
+    }
+
+    public RainSettings withVeilLift(double newVeilLift) {
+        return new RainSettings(style, coverage, minRadius, maxRadius, slideRadius, growthPerFrame,
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil, newVeilLift, streaks);
     }
 
     public RainSettings withCoverage(double newCoverage) {
         return new RainSettings(style, newCoverage, minRadius, maxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil, streaks);
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil, veilLift, streaks);
     }
 
     public RainSettings withRadii(double newMinRadius, double newMaxRadius) {
         return new RainSettings(style, coverage, newMinRadius, newMaxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil, streaks);
+                slideSpeed, rainRate, refraction, defocus, maskThreshold, veil, veilLift, streaks);
     }
 
     public RainSettings withMaskThreshold(double newMaskThreshold) {
         return new RainSettings(style, coverage, minRadius, maxRadius, slideRadius, growthPerFrame,
-                slideSpeed, rainRate, refraction, defocus, newMaskThreshold, veil, streaks);
+                slideSpeed, rainRate, refraction, defocus, newMaskThreshold, veil, veilLift, streaks);
     }
 }

@@ -28,7 +28,7 @@ public final class RainSimulation implements AutoCloseable {
         this.field = new DropField(settings, seed);
         this.renderer = DropRenderer.forStyle(settings, glass, seed);
         // A stream of its own, so the drops of a seed are what they were before the veil existed.
-        if (settings.veil() > 0) renderer.veil(new GlassVeil(settings.veil(), new java.util.SplittableRandom(~seed)));
+        if (settings.veil() > 0) renderer.veil(new GlassVeil(settings.veil(), settings.veilLift(), new java.util.SplittableRandom(~seed)));
         if (settings.streaks() > 0) renderer.streaks(new RainStreaks(settings.streaks(), seed * 0x9E3779B97F4A7C15L + 7));
     }
 

@@ -36,6 +36,7 @@ public final class SyntheticPairs implements SampleSource {
     private double maxStreaks;
     private double smallestDropScale = 1;
     private double dryShare;
+    private double maxVeilLift = GlassVeil.DEFAULT_MAX_LIFT;
     private final Map<RainStyle, DropRenderer> renderers = new EnumMap<>(RainStyle.class);
     private final OpticalRenderer optical;
     private DropRenders drops = DropRenders.HEURISTIC;
@@ -207,6 +208,17 @@ public final class SyntheticPairs implements SampleSource {
         return this;
     }
 
+    /**
+     * The veil's airlight lifted up to this far above the frame's mean (fraction of full scale, 0.15..1; default
+     * {@link GlassVeil#DEFAULT_MAX_LIFT}); {@link GlassVeil#MEASURED_MAX_LIFT} covers the real pairs' veils. The
+     * draw itself is unchanged, so the samples differ only in how bright their veils are.
+     */
+    public SyntheticPairs withVeilLift(double maxLift) {
+        if (!(maxLift >= 0.15 && maxLift <= 1)) throw new IllegalArgumentException("veil lift must be in [0.15, 1]: " + maxLift);
+        this.maxVeilLift = maxLift;
+        return this;
+    }
+
     /** Whether this sample stays dry, from a stream of its own (runs without dry samples draw what they drew before). */
     private boolean dry(long sampleSeed) {
         return dryShare > 0 && new SplittableRandom(sampleSeed * 0xD6E8FEB86659FD93L + 0x5B).nextDouble() < dryShare;
@@ -234,7 +246,7 @@ public final class SyntheticPairs implements SampleSource {
         if (maxVeil <= 0) return null;
         SplittableRandom rng = new SplittableRandom(sampleSeed * 0x632BE59BD9B4E019L + 0x1F);
         if (rng.nextInt(3) == 0) return null;
-        return new GlassVeil(maxVeil * (0.1 + 0.9 * rng.nextDouble()), rng);
+        return new GlassVeil(maxVeil * (0.1 + 0.9 * rng.nextDouble()), maxVeilLift, rng);
     }
 
     private void render(CleanImage image, ByteBuffer clean, RainStyle style, RainSettings s, long fieldSeed, GlassVeil veil,

@@ -47,6 +47,19 @@ class GlassVeilTest {
     }
 
     @Test
+    void aHigherLiftBrightensMoreAtTheSameStrengthAndContrast() {
+        byte[] usual = scene(), bright = scene();
+        new GlassVeil(0.25, new SplittableRandom(4)).apply(usual, W, H);
+        // The same draw (seed) but the lift's range reaching 0.8: the airlight sits higher.
+        new GlassVeil(0.25, GlassVeil.MEASURED_MAX_LIFT, new SplittableRandom(4)).apply(bright, W, H);
+        double[] u = meanAndStd(usual), b = meanAndStd(bright);
+        assertTrue(b[0] > u[0] + 5, "brighter: " + u[0] + " -> " + b[0]);
+        assertEquals(u[1], b[1], 0.05 * u[1], "the same loss of contrast");
+        assertThrows(IllegalArgumentException.class, () -> new GlassVeil(0.2, 1.2, new SplittableRandom(1)));
+        assertThrows(IllegalArgumentException.class, () -> new GlassVeil(0.2, 0.1, new SplittableRandom(1)));
+    }
+
+    @Test
     void sameDrawSameVeilAndNoneIsNothing() {
         byte[] a = scene(), b = scene(), c = scene();
         new GlassVeil(0.3, new SplittableRandom(9)).apply(a, W, H);

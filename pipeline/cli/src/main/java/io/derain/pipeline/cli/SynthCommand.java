@@ -91,6 +91,11 @@ final class SynthCommand implements Callable<Integer> {
                     + "optical 0.12; none with --mask altered).")
     Double veil;
 
+    @Option(names = "--veil-lift", paramLabel = "L",
+            description = "The veil's airlight is lifted 0.15 to L of full scale above the frame's mean (0.15..1; "
+                    + "default 0.45; 0.8 covers the veils measured on the real pairs).")
+    Double veilLift;
+
     @Option(names = "--streaks", paramLabel = "D", defaultValue = "0",
             description = "Also falling rain: thin motion-blurred streaks covering about D of the frame (0..0.3: "
                     + "0.02 drizzle, 0.05 rain, 0.12 a downpour), new every frame, behind the drops (default: none).")
@@ -156,6 +161,10 @@ final class SynthCommand implements Callable<Integer> {
             settings = settings.withVeil(veil);
         } else if (altered) {
             settings = settings.withVeil(0);
+        }
+        if (veilLift != null) {
+            if (!(veilLift >= 0.15 && veilLift <= 1)) throw new SettingsException("--veil-lift must be between 0.15 and 1, got " + veilLift);
+            settings = settings.withVeilLift(veilLift);
         }
         return settings;
     }

@@ -68,6 +68,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--veil", defaultValue = "0", paramLabel = "V",
             description = "Also lay a wet-glass veil (whole-frame haze) of strength up to V (0..0.9; about 0.3 "
                     + "matches real lens photos) over 2 of 3 samples (default ${DEFAULT-VALUE}: none).") double veil;
+    @Option(names = "--veil-lift", defaultValue = "0.45", paramLabel = "L",
+            description = "With --veil: the veil's airlight is lifted 0.15 to L of full scale above the frame's mean "
+                    + "(0.15..1; default ${DEFAULT-VALUE}; 0.8 covers the veils measured on the real pairs, some "
+                    + "brighter than the clean photo's exposure; give it again with --resume).") double veilLift;
     @Option(names = "--drop-scale", defaultValue = "1", paramLabel = "S",
             description = "Below 1, half the samples get drops smaller by a factor between S and 1, more of them at "
                     + "the same coverage (real drops are 2-3x smaller than the styles' at the median; default "
@@ -125,6 +129,7 @@ final class TrainCommand implements Callable<Integer> {
             GeneratorConfig config = resume && checkpoint.exists() ? checkpoint.config()
                     : GeneratorConfig.named(model).withResidual(residual);
             if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("--veil must be in [0, 0.9], got " + veil);
+            if (!(veilLift >= 0.15 && veilLift <= 1)) throw new SettingsException("--veil-lift must be in [0.15, 1], got " + veilLift);
             if (!(dropScale > 0 && dropScale <= 1)) throw new SettingsException("--drop-scale must be in (0, 1], got " + dropScale);
             if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("--streaks must be in [0, 0.3], got " + streaks);
             if (!(dry >= 0 && dry <= 0.5)) throw new SettingsException("--dry must be in [0, 0.5], got " + dry);
@@ -136,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
             notes.put("training.data", inputs + " at heights " + heights + ", held out (s): " + holdout
                     + ", " + images.size() + " frames");
             notes.put("training.settings", settings + (colorJitter ? ", colour jitter" : "")
-                    + (veil > 0 ? ", veil up to " + veil : "") + (streaks > 0 ? ", streaks up to " + streaks : "")
+                    + (veil > 0 ? ", veil up to " + veil + " lifted up to " + veilLift : "") + (streaks > 0 ? ", streaks up to " + streaks : "")
                     + (dry > 0 ? ", " + dry + " of the samples dry" : "")
                     + (dropScale < 1 ? ", drops down to " + dropScale + "x in half the samples" : "")
                     + ", " + dropRenders().name().toLowerCase(java.util.Locale.ROOT) + " drops"
@@ -162,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The training draw, for training and for the export alike (so an export holds what training sees). */
     private SyntheticPairs pairs(List<CleanImage> images) {
         return new SyntheticPairs(images, seed, colorJitter, veil).withStreaks(streaks).withSmallerDrops(dropScale)
-                .withDryShare(dry)
+                .withDryShare(dry).withVeilLift(veilLift)
                 .withDrops(dropRenders()).withGlass(glassSetup());
     }
 

@@ -174,6 +174,9 @@ class SynthCommandTest {
         assertEquals(2, CliRun.of("synth", TestMedia.shortClip().toString(), "-o", tmp.resolve("x").toString(),
                 "--from", "99").exitCode());
         assertEquals(2, synth(tmp.resolve("x"), "--veil", "2").exitCode());
+        CliRun badLift = synth(tmp.resolve("x"), "--veil-lift", "0.1");
+        assertEquals(2, badLift.exitCode());
+        assertTrue(badLift.err().contains("--veil-lift"), badLift.err());
         CliRun veiledAltered = synth(tmp.resolve("x"), "--veil", "0.2", "--mask", "altered");
         assertEquals(2, veiledAltered.exitCode(), "a veil alters every pixel: no 'altered' mask can hold");
         assertTrue(veiledAltered.err().contains("--veil 0"), veiledAltered.err());
