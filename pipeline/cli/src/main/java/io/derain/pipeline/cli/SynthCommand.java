@@ -65,6 +65,11 @@ final class SynthCommand implements Callable<Integer> {
                     + "windshield (a wide-angle dashcam behind tilted glass) or any (either; default).")
     String glass;
 
+    @Option(names = "--drop-size", paramLabel = "K",
+            description = "Draw drops K times the style's sizes (0.2..5; default 1), at the same density: fewer, larger "
+                    + "drops above 1.")
+    Double dropSize;
+
     @Option(names = "--density", paramLabel = "D",
             description = "Fraction of the frame area the drops aim to cover, 0..0.9 (0.1 light, 0.2 moderate, "
                     + "0.5 heavy rain); default per style: lens 0.30, windshield 0.16, mixed 0.24, optical 0.35.")
@@ -144,6 +149,10 @@ final class SynthCommand implements Callable<Integer> {
                 throw new SettingsException("--density must be between 0 and 0.9, got " + density);
             }
             settings = settings.withCoverage(density);
+        }
+        if (dropSize != null) {
+            if (!(dropSize >= 0.2 && dropSize <= 5)) throw new SettingsException("--drop-size must be between 0.2 and 5, got " + dropSize);
+            settings = settings.withRadii(settings.minRadius() * dropSize, settings.maxRadius() * dropSize);
         }
         boolean altered = DropMask.parse(mask) == DropMask.ALTERED;
         if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("--streaks must be between 0 and 0.3, got " + streaks);

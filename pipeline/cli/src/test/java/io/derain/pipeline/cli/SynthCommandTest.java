@@ -174,6 +174,7 @@ class SynthCommandTest {
         assertEquals(2, CliRun.of("synth", TestMedia.shortClip().toString(), "-o", tmp.resolve("x").toString(),
                 "--from", "99").exitCode());
         assertEquals(2, synth(tmp.resolve("x"), "--veil", "2").exitCode());
+        assertEquals(2, synth(tmp.resolve("x"), "--drop-size", "9").exitCode());
         CliRun badLift = synth(tmp.resolve("x"), "--veil-lift", "0.1");
         assertEquals(2, badLift.exitCode());
         assertTrue(badLift.err().contains("--veil-lift"), badLift.err());
