@@ -22,7 +22,8 @@ public final class GlassVeil {
     public static final double DEFAULT_MAX_LIFT = 0.45;
     /** A highest lift that covers the three real pairs' measured veils (class comment). */
     public static final double MEASURED_MAX_LIFT = 0.8;
-    private static final double MIN_LIFT = 0.15;
+    /** The lowest lift drawn, and so the lowest highest lift a caller may ask for. */
+    public static final double MIN_LIFT = 0.15;
 
     private final double strength;
     private final double lift;
@@ -47,12 +48,17 @@ public final class GlassVeil {
      */
     public GlassVeil(double strength, double maxLift, SplittableRandom rng) {
         if (!(strength >= 0 && strength <= 0.9)) throw new IllegalArgumentException("veil strength must be in [0, 0.9]: " + strength);
-        if (!(maxLift >= MIN_LIFT && maxLift <= 1)) throw new IllegalArgumentException("veil lift must be in [0.15, 1]: " + maxLift);
+        checkMaxLift(maxLift);
         this.strength = strength;
         this.lift = MIN_LIFT + (maxLift - MIN_LIFT) * rng.nextDouble();
         for (int c = 0; c < 3; c++) tint[c] = 1 + 0.06 * (rng.nextDouble() - 0.5);
         this.gradientX = 0.6 * (rng.nextDouble() - 0.5);
         this.gradientY = 0.6 * (rng.nextDouble() - 0.5);
+    }
+
+    /** Refuses a highest lift outside [{@link #MIN_LIFT}, 1] (an airlight beyond white). */
+    public static void checkMaxLift(double maxLift) {
+        if (!(maxLift >= MIN_LIFT && maxLift <= 1)) throw new IllegalArgumentException("veil lift must be in [0.15, 1]: " + maxLift);
     }
 
     public double strength() { return strength; }

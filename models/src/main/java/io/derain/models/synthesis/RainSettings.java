@@ -52,7 +52,7 @@ public record RainSettings(
         if (!(slideRadius > 0)) throw new SettingsException("slideRadius must be positive");
         if (!(maskThreshold > 0 && maskThreshold < 1)) throw new SettingsException("maskThreshold must be in (0, 1)");
         if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("veil must be in [0, 0.9]: " + veil);
-        if (!(veilLift >= 0.15 && veilLift <= 1)) throw new SettingsException("veil lift must be in [0.15, 1]: " + veilLift);
+        if (!(veilLift >= GlassVeil.MIN_LIFT && veilLift <= 1)) throw new SettingsException("veil lift must be in [0.15, 1]: " + veilLift);
         if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("streak density must be in [0, 0.3]: " + streaks);
         if (growthPerFrame < 0 || slideSpeed < 0 || rainRate < 0 || refraction < 0 || defocus < 0) {
             throw new SettingsException("rates and lengths must not be negative");

@@ -214,7 +214,7 @@ public final class SyntheticPairs implements SampleSource {
      * draw itself is unchanged, so the samples differ only in how bright their veils are.
      */
     public SyntheticPairs withVeilLift(double maxLift) {
-        if (!(maxLift >= 0.15 && maxLift <= 1)) throw new IllegalArgumentException("veil lift must be in [0.15, 1]: " + maxLift);
+        GlassVeil.checkMaxLift(maxLift);
         this.maxVeilLift = maxLift;
         return this;
     }
