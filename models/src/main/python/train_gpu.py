@@ -70,7 +70,7 @@ def draw(data, batch, crop, generator):
     return out
 
 
-def loss_terms(out, clean, mask, l1_weight):
+def loss_terms(out, clean, mask, l1_weight, drop_weight=0.0):
     maps, quarter, half, image = out
     n = len(maps)
     attention = sum(THETA ** (n - t) * F.mse_loss(maps[t - 1].float(), mask) for t in range(1, n + 1))
@@ -78,7 +78,10 @@ def loss_terms(out, clean, mask, l1_weight):
              + LAMBDAS[1] * F.mse_loss(half.float(), F.avg_pool2d(clean, 2, 2))
              + LAMBDAS[2] * F.mse_loss(image.float(), clean))
     l1 = F.l1_loss(image.float(), clean)
-    return attention + multi + l1_weight * l1, attention, multi, l1
+    total = attention + multi + l1_weight * l1
+    if drop_weight > 0:  # GeneratorLoss's drop term: L1 over the masked pixels alone
+        total = total + drop_weight * ((image.float() - clean).abs() * mask).sum() / (mask.sum() * 3 + 1e-6)
+    return total, attention, multi, l1
 
 
 def write_checkpoint(path, metadata, model, dtype):
@@ -174,6 +177,7 @@ def main():
     p.add_argument('--crop', type=int, default=224)
     p.add_argument('--lr', type=float, default=5e-4)
     p.add_argument('--l1-weight', type=float, default=1.0)
+    p.add_argument('--drop-weight', type=float, default=0.0, help='L1 over the drop mask alone (derain train --drop-weight)')
     p.add_argument('--seed', type=int, default=1)
     p.add_argument('--snapshots', default='0.6,1.0', help='fractions of the budget at which to write checkpoints')
     p.add_argument('--dtype', default='float32', choices=('float32', 'float16'), help='checkpoint element type')
@@ -221,7 +225,7 @@ def main():
                                       f'({a.samples}){", " + a.notes if a.notes else ""}')
             notes['training.settings'] = (f'train_gpu.py: {step} steps in {time.time() - t0:.0f} s, batch {a.batch}, '
                                           f'crop {a.crop}, lr {a.lr} cosine to 10 % over {a.minutes} min, '
-                                          f'l1 {a.l1_weight}, seed {a.seed}, {params} parameters, bf16 autocast on {device}')
+                                          f'l1 {a.l1_weight}, drop weight {a.drop_weight}, seed {a.seed}, {params} parameters, bf16 autocast on {device}')
             notes['training.step'] = str(step)
             if a.init:
                 notes['training.init'] = a.init
@@ -236,7 +240,7 @@ def main():
         rainy, clean, mask = draw(data, a.batch, a.crop, rng)
         with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == 'cuda'):
             out = model(rainy)
-        total, attention, multi, l1 = loss_terms(out, clean, mask, a.l1_weight)
+        total, attention, multi, l1 = loss_terms(out, clean, mask, a.l1_weight, a.drop_weight)
         optimizer.zero_grad(set_to_none=True)
         total.backward()
         optimizer.step()

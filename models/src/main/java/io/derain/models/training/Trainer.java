@@ -41,7 +41,7 @@ public final class Trainer {
         this.checkpoint = checkpoint;
         this.notes = notes;
         this.log = log;
-        this.loss = new GeneratorLoss(settings.reconstructionWeight());
+        this.loss = new GeneratorLoss(settings.reconstructionWeight(), settings.dropWeight());
     }
 
     /** Runs until {@code settings.steps()}; with {@code resume}, continues from the checkpoint if one exists. */
@@ -55,7 +55,7 @@ public final class Trainer {
                 log.accept(String.format("resumed from %s at step %d", checkpoint.weightsFile(), step));
             }
             long windowStart = System.nanoTime();
-            double[] sums = new double[4];
+            double[] sums = new double[5];
             int inWindow = 0;
             while (step < settings.steps()) {
                 adam.setLearningRate(settings.learningRateAt(step));
@@ -78,16 +78,18 @@ public final class Trainer {
                     sums[1] += terms.attention().item_double();
                     sums[2] += terms.multiScale().item_double();
                     sums[3] += terms.reconstruction().item_double();
+                    if (terms.drops() != null) sums[4] += terms.drops().item_double();
                 }
                 step++;
                 inWindow++;
                 if (step % settings.logEvery() == 0 || step == settings.steps()) {
                     double seconds = (System.nanoTime() - windowStart) / 1e9;
-                    log.accept(String.format("step %d/%d  loss %.5f (attention %.5f, multi-scale %.5f, L1 %.5f)"
+                    String dropTerm = settings.dropWeight() > 0 ? String.format(", L1 in drops %.5f", sums[4] / inWindow) : "";
+                    log.accept(String.format("step %d/%d  loss %.5f (attention %.5f, multi-scale %.5f, L1 %.5f%s)"
                                     + "  lr %.2e  %.2f steps/s  %.1f crops/s", step, settings.steps(),
-                            sums[0] / inWindow, sums[1] / inWindow, sums[2] / inWindow, sums[3] / inWindow,
+                            sums[0] / inWindow, sums[1] / inWindow, sums[2] / inWindow, sums[3] / inWindow, dropTerm,
                             settings.learningRateAt(step), inWindow / seconds, inWindow * settings.batchSize() / seconds));
-                    sums = new double[4];
+                    sums = new double[5];
                     inWindow = 0;
                     windowStart = System.nanoTime();
                 }

@@ -13,9 +13,18 @@ import io.derain.models.SettingsException;
  * @param seed                 drives initial weights and every sample drawn
  * @param checkpointEvery      steps between checkpoints
  * @param logEvery             steps between log lines
+ * @param dropWeight           weight of the L1 term over the drop mask's pixels alone (0: none; see
+ *                             {@link GeneratorLoss})
  */
 public record TrainingSettings(long steps, int batchSize, int crop, double learningRate,
-                               double reconstructionWeight, long seed, long checkpointEvery, long logEvery) {
+                               double reconstructionWeight, long seed, long checkpointEvery, long logEvery,
+                               double dropWeight) {
+
+    /** Settings without the drop term. */
+    public TrainingSettings(long steps, int batchSize, int crop, double learningRate,
+                            double reconstructionWeight, long seed, long checkpointEvery, long logEvery) {
+        this(steps, batchSize, crop, learningRate, reconstructionWeight, seed, checkpointEvery, logEvery, 0);
+    }
 
     public TrainingSettings {
         if (steps < 1 || batchSize < 1 || crop < 16 || crop % 4 != 0 || learningRate <= 0
@@ -23,6 +32,7 @@ public record TrainingSettings(long steps, int batchSize, int crop, double learn
             throw new SettingsException("invalid training settings: " + steps + " steps, batch " + batchSize
                     + ", crop " + crop + " (a multiple of 4, at least 16), learning rate " + learningRate);
         }
+        if (!(dropWeight >= 0)) throw new SettingsException("drop weight must not be negative: " + dropWeight);
     }
 
     /** The learning rate at {@code step} (0-based): cosine from 100 % to 10 %. */

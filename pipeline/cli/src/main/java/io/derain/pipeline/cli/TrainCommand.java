@@ -59,6 +59,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--crop", defaultValue = "128", description = "Crop side, a multiple of 4 (default ${DEFAULT-VALUE}).") int crop;
     @Option(names = "--lr", defaultValue = "5e-4") double learningRate;
     @Option(names = "--l1-weight", defaultValue = "1.0") double l1Weight;
+    @Option(names = "--drop-weight", defaultValue = "0", paramLabel = "W",
+            description = "Also an L1 term over the drop mask's pixels alone, of this weight (default ${DEFAULT-VALUE}: "
+                    + "none): soft, low-contrast drops weigh little in the whole-crop L1; give it again with --resume.")
+    double dropWeight;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--adversarial", description = "Also train the paper's attentive discriminator and use its "
             + "adversarial loss (weight 0.01); several times slower per step on a CPU.") boolean adversarial;
@@ -123,8 +127,9 @@ final class TrainCommand implements Callable<Integer> {
             };
             Natives.ensureLoaded(); // before the first torch call: a fresh machine's first run crashes otherwise
             if (threads > 0) torch.set_num_threads(threads);
+            if (!(dropWeight >= 0)) throw new SettingsException("--drop-weight must not be negative, got " + dropWeight);
             TrainingSettings settings = new TrainingSettings(steps, batch, crop, learningRate, l1Weight, seed,
-                    checkpointEvery, logEvery);
+                    checkpointEvery, logEvery, dropWeight);
             TrainingCheckpoint checkpoint = new TrainingCheckpoint(output);
             GeneratorConfig config = resume && checkpoint.exists() ? checkpoint.config()
                     : GeneratorConfig.named(model).withResidual(residual);
