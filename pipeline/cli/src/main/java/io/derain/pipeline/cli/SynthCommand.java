@@ -3,6 +3,7 @@ package io.derain.pipeline.cli;
 import io.derain.models.SettingsException;
 import io.derain.models.synthesis.DropMask;
 import io.derain.models.synthesis.GlassSetup;
+import io.derain.models.synthesis.GlassVeil;
 import io.derain.models.synthesis.RainSettings;
 import io.derain.models.synthesis.RainStyle;
 import io.derain.pipeline.runtime.JobReport;
@@ -172,7 +173,7 @@ final class SynthCommand implements Callable<Integer> {
             settings = settings.withVeil(0);
         }
         if (veilLift != null) {
-            if (!(veilLift >= 0.15 && veilLift <= 1)) throw new SettingsException("--veil-lift must be between 0.15 and 1, got " + veilLift);
+            if (!(veilLift >= GlassVeil.MIN_LIFT && veilLift <= 1)) throw new SettingsException("--veil-lift must be between 0.15 and 1, got " + veilLift);
             settings = settings.withVeilLift(veilLift);
         }
         return settings;

@@ -8,6 +8,7 @@ import io.derain.models.runtime.Natives;
 import io.derain.models.training.AdversarialTraining;
 import io.derain.models.training.CleanImage;
 import io.derain.models.synthesis.GlassSetup;
+import io.derain.models.synthesis.GlassVeil;
 import io.derain.models.training.DropRenders;
 import io.derain.models.training.SyntheticPairs;
 import io.derain.models.training.Trainer;
@@ -134,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
             GeneratorConfig config = resume && checkpoint.exists() ? checkpoint.config()
                     : GeneratorConfig.named(model).withResidual(residual);
             if (!(veil >= 0 && veil <= 0.9)) throw new SettingsException("--veil must be in [0, 0.9], got " + veil);
-            if (!(veilLift >= 0.15 && veilLift <= 1)) throw new SettingsException("--veil-lift must be in [0.15, 1], got " + veilLift);
+            if (!(veilLift >= GlassVeil.MIN_LIFT && veilLift <= 1)) throw new SettingsException("--veil-lift must be in [0.15, 1], got " + veilLift);
             if (!(dropScale > 0 && dropScale <= 1)) throw new SettingsException("--drop-scale must be in (0, 1], got " + dropScale);
             if (!(streaks >= 0 && streaks <= 0.3)) throw new SettingsException("--streaks must be in [0, 0.3], got " + streaks);
             if (!(dry >= 0 && dry <= 0.5)) throw new SettingsException("--dry must be in [0, 0.5], got " + dry);

@@ -74,6 +74,8 @@ class TrainCommandTest {
                 "--export-samples", "1", "--drop-scale", "0").exitCode(), "drops scaled to nothing are bad input");
         assertEquals(2, CliRun.of("train", TestMedia.shortClip().toString(), "-o", tmp.resolve("x").toString(),
                 "--export-samples", "1", "--veil", "0.3", "--veil-lift", "1.5").exitCode(), "an airlight beyond white is bad input");
+        assertEquals(2, CliRun.of("train", TestMedia.shortClip().toString(), "-o", tmp.resolve("x").toString(),
+                "--export-samples", "1", "--drop-weight", "-1").exitCode(), "a negative drop weight is bad input");
     }
 
     @Test
